@@ -1,0 +1,193 @@
+"""``python -m lvm_data``: a stable command line for people and scripts.
+
+Errors end with exit status 2 and one line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from . import ingest, store
+from .formats import TOOLS, ImportProblem
+from .instrument import InstrumentError, instrument_csv, load_codebook, load_default
+from .settings import SettingsError
+
+EXPECTED_ERRORS = (ImportProblem, InstrumentError, SettingsError, store.QueryError, ValueError,
+                   OSError, duckdb.Error)
+SCORE_COLUMNS = ["group", "dimension", "n", "leadership", "management", "orientation",
+                 "orientation_ci_low", "orientation_ci_high", "balance", "archetype"]
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database file (default: $LVM_DB, else lvm.duckdb)")
+
+
+def _where(values: list[str]) -> dict[str, list[str]]:
+    where: dict[str, list[str]] = {}
+    for item in values or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--where takes ATTRIBUTE=VALUE, got {item!r}")
+        where.setdefault(name.strip().lower(), []).append(value.strip())
+    return where
+
+
+def cmd_instrument(args) -> int:
+    sys.stdout.write(instrument_csv(load_default()))
+    return 0
+
+
+def cmd_sample(args) -> int:
+    from .sample import write_sample
+    write_sample(args.out, args.respondents, seed=args.seed, waves=args.waves)
+    print(f"wrote {args.respondents:,} respondents to {args.out}")
+    return 0
+
+
+def _progress(fraction: float, text: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r[{fraction:4.0%}] {text:<60}", end="", file=sys.stderr, flush=True)
+
+
+def cmd_import(args) -> int:
+    options = ingest.Options(
+        wave=args.wave, codebook=load_codebook(args.codebook) if args.codebook else None,
+        tool=args.tool, include_partial=args.include_partial, skip_invalid=args.skip_invalid,
+        wave_date=date.fromisoformat(args.date) if args.date else None)
+    con = store.connect(args.db)
+    result = ingest.import_file(con, args.file, options, progress=_progress,
+                                dry_run=args.dry_run)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(_dry_run_text(result) if args.dry_run else result.line())
+    return 0
+
+
+def _dry_run_text(report: ingest.Report) -> str:
+    lines = [f"format: {TOOLS.get(report.tool, report.tool)}",
+             f"rows read: {report.rows_read}", f"rows importable: {report.rows_importable}",
+             f"rows rejected: {report.rows_rejected}"]
+    lines += [f"  {reason}: {n}" for reason, n in sorted(report.problems.items())]
+    for r in report.problem_rows.head(20).itertuples():
+        col = f", column {r.column!r}, value {r.value!r}" if isinstance(r.column, str) else ""
+        lines.append(f"  row {r.row}{col}: {r.reason}")
+    if report.personal_columns:
+        lines.append("personal data dropped: " + ", ".join(report.personal_columns))
+    for value, n in sorted(report.unrecognised.items()):
+        lines.append(f"unrecognised answer {value!r}: {n}")
+    lines += [f"note: {n}" for n in report.notes]
+    lines.append("mapping:")
+    lines += [f"  {m.key!r} -> {m.kind}{' ' + m.target if m.target else ''} "
+              f"({m.how}, {m.confidence:.0%})" for m in report.matches]
+    return "\n".join(lines)
+
+
+def cmd_scores(args) -> int:
+    con = store.connect(args.db)
+    result = store.group_scores(con.cursor(), by=args.by, wave=args.wave,
+                                where=_where(args.where), min_group_size=args.min_group_size)
+    table = result.table[SCORE_COLUMNS]
+    if args.format == "json":
+        print(json.dumps(json.loads(table.to_json(orient="records", double_precision=10)),
+                         indent=1))
+    else:
+        sys.stdout.write(table.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
+    if result.message:
+        print(result.message, file=sys.stderr)
+    return 0
+
+
+def cmd_waves(args) -> int:
+    con = store.connect(args.db)
+    table = store.waves(con.cursor())[["wave", "wave_date", "respondents", "tool", "source"]]
+    sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+    return 0
+
+
+def cmd_delete_wave(args) -> int:
+    con = store.connect(args.db)
+    n = store.delete_wave(con.cursor(), args.name)
+    print(f"deleted wave {args.name!r} ({n:,} respondents)")
+    return 0
+
+
+def cmd_rename_wave(args) -> int:
+    con = store.connect(args.db)
+    store.rename_wave(con.cursor(), args.old, args.new)
+    print(f"renamed wave {args.old!r} to {args.new!r}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lvm_data", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("instrument", help="print the default instrument as CSV").set_defaults(
+        func=cmd_instrument)
+    p = sub.add_parser("sample", help="write a synthetic export in the plain layout")
+    p.add_argument("--respondents", type=int, required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--waves", type=int, default=1)
+    p.set_defaults(func=cmd_sample)
+    _import_parser(sub)
+    _scores_parser(sub)
+    p = sub.add_parser("waves", help="list the imported waves")
+    _db(p)
+    p.set_defaults(func=cmd_waves)
+    p = sub.add_parser("delete-wave", help="delete a wave and all its responses")
+    p.add_argument("name")
+    _db(p)
+    p.set_defaults(func=cmd_delete_wave)
+    p = sub.add_parser("rename-wave", help="rename a wave")
+    p.add_argument("old")
+    p.add_argument("new")
+    _db(p)
+    p.set_defaults(func=cmd_rename_wave)
+    return parser
+
+
+def _import_parser(sub) -> None:
+    p = sub.add_parser("import", help="import a survey export as a new wave")
+    p.add_argument("file")
+    p.add_argument("--wave", help="wave name (default: the file's wave column, else its name)")
+    p.add_argument("--date", help="wave date, YYYY-MM-DD (default: today)")
+    p.add_argument("--codebook", help="CSV mapping question,item (with dimension,pole,reverse "
+                                      "for a custom instrument)")
+    p.add_argument("--tool", choices=sorted(TOOLS), help="override the detected survey tool")
+    p.add_argument("--include-partial", action="store_true",
+                   help="keep unfinished responses (excluded by default)")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="leave out rows with answers off the scale instead of stopping")
+    p.add_argument("--dry-run", action="store_true", help="print the validation report only")
+    _db(p)
+    p.set_defaults(func=cmd_import)
+
+
+def _scores_parser(sub) -> None:
+    p = sub.add_parser("scores", help="dimension scores by group (anonymity minimum applied)")
+    p.add_argument("--by", help="department, team, role or another attribute")
+    p.add_argument("--wave", help="wave name (default: the most recent)")
+    p.add_argument("--where", action="append", metavar="ATTR=VALUE",
+                   help="filter; repeat for several (same attribute: any of the values)")
+    p.add_argument("--min-group-size", type=int,
+                   help="raise the anonymity minimum (cannot go below the settings file's)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    _db(p)
+    p.set_defaults(func=cmd_scores)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except EXPECTED_ERRORS as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

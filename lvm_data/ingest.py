@@ -1,0 +1,318 @@
+"""Import a survey export as one or more waves: detect, map, check, then write.
+
+``prepare`` does everything but the write and returns a report a person can read
+before confirming; ``import_file`` runs the whole thing in one transaction, so a
+bad file leaves the database exactly as it was.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from . import formats, mapping, scales
+from .formats import ImportProblem
+from .instrument import Codebook, Instrument, load_default
+from .store import schema, write
+
+Progress = Callable[[float, str], None]
+PERSONAL_KINDS = ("personal",)
+
+
+@dataclass
+class Options:
+    wave: str | None = None
+    wave_date: date | None = None
+    codebook: Codebook | None = None
+    tool: str | None = None
+    include_partial: bool = False
+    skip_invalid: bool = False
+    overrides: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    max_bytes: int | None = None
+    original_name: str | None = None
+
+
+@dataclass
+class Report:
+    """What an import would do; shown before anything is written."""
+    tool: str
+    rows_read: int
+    rows_importable: int
+    problems: dict[str, int]
+    problem_rows: pd.DataFrame
+    personal_columns: list[str]
+    unrecognised: dict[str, int]
+    scale: scales.Scale
+    matches: list[mapping.Match]
+    waves: list[str]
+    notes: list[str]
+    instrument: Instrument
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rows_read - self.rows_importable
+
+    def first_problem(self) -> str:
+        """One line naming the first rejected row, for the command line."""
+        if self.problem_rows.empty:
+            return ""
+        r = self.problem_rows.iloc[0]
+        where = f"row {int(r['row'])}"
+        if isinstance(r["column"], str):
+            where += f", column {r['column']!r}: value {r['value']!r} is not on the scale " \
+                     f"({self.scale.name})"
+        else:
+            where += f": {r['reason']}"
+        more = self.rows_rejected - 1
+        return where + (f" (and {more} more rejected row{'s' * (more != 1)})" if more > 0 else "")
+
+
+@dataclass
+class Prepared:
+    report: Report
+    plan: write.Plan
+    layout: formats.Layout
+    source: str
+
+
+def _notify(progress: Progress | None, fraction: float, text: str) -> None:
+    if progress:
+        progress(fraction, text)
+
+
+def _samples(cur, keys: list[str]) -> dict[str, list[str]]:
+    df = cur.execute("SELECT * FROM staging LIMIT 200").df()
+    return {k: [v for v in df[k].tolist() if isinstance(v, str)] for k in keys}
+
+
+def _apply_overrides(matches, overrides) -> list:
+    out = []
+    for m in matches:
+        if m.key in overrides:
+            kind, target = overrides[m.key]
+            m = mapping.Match(m.key, m.text, kind, target, 1.0, "chosen by you")
+        out.append(m)
+    return out
+
+
+def _instrument(options: Options) -> Instrument:
+    cb = options.codebook
+    return cb.instrument if cb and cb.instrument else load_default()
+
+
+def _item_columns(matches, instrument: Instrument) -> dict[str, str]:
+    """Column key -> item id; an item claimed twice keeps its surest column."""
+    best: dict[str, mapping.Match] = {}
+    for m in matches:
+        if m.kind == "item" and m.target in instrument.by_id():
+            if m.target not in best or m.confidence > best[m.target].confidence:
+                best[m.target] = m
+    return {m.key: item for item, m in best.items()}
+
+
+def _check_items(items: dict[str, str], instrument: Instrument) -> None:
+    if not items:
+        raise ImportProblem("none of the file's columns matches an item of the instrument; "
+                            "map the questions with a codebook (question,item)")
+    missing = [i for i in instrument.items if i.id not in set(items.values())]
+    if missing:
+        names = ", ".join(f"{i.id} ({i.text[:40]!r})" for i in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        raise ImportProblem(f"no column for item {names}{more}: add the column, or map it "
+                            "in a codebook")
+
+
+def _declared_scale(instrument: Instrument) -> scales.Scale:
+    """The instrument's own scale: 5-point agreement for the default one."""
+    if instrument.name == "default":
+        return scales.scale_by_name("agreement 5")
+    return scales.numeric_scale(instrument.scale_min, instrument.scale_max)
+
+
+def _choose_scale(cur, items, instrument, layout) -> tuple[scales.ScaleGuess, pd.DataFrame]:
+    """Labels pick their scale; numbers keep the instrument's unless a tool export says more.
+
+    In the plain layout a number off the instrument's scale is a typo to report, not a
+    reason to stretch the scale.
+    """
+    counts = write.value_counts(cur, list(items))
+    totals: dict[str, int] = {}
+    for value, count in zip(counts["value"], counts["count"]):
+        if isinstance(value, str):
+            totals[value] = totals.get(value, 0) + int(count)
+    declared = _declared_scale(instrument)
+    guess = scales.infer_scale(totals, default=declared)
+    same_range = (guess.scale.min, guess.scale.max) == (declared.min, declared.max)
+    if guess.numeric and (same_range or layout.tool == "plain"):
+        guess = scales.ScaleGuess(declared, guess.unrecognised, True)
+    return guess, counts
+
+
+def _value_maps(counts: pd.DataFrame, scale) -> tuple[dict, dict, dict[str, int]]:
+    maps: dict[str, dict[str, float]] = {}
+    bad: dict[str, list[str]] = {}
+    unrecognised: dict[str, int] = {}
+    for key, value, count in zip(counts["key"], counts["value"], counts["count"]):
+        if not isinstance(value, str) or scales.normalise_label(value) in scales.MISSING:
+            continue
+        number = scales.to_value(value, scale)
+        if number is None:
+            bad.setdefault(key, []).append(value)
+            unrecognised[value] = unrecognised.get(value, 0) + int(count)
+        else:
+            maps.setdefault(key, {})[value] = number
+    return maps, bad, unrecognised
+
+
+def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
+    kinds = {m.kind: m for m in matches}
+    attrs = {m.key: (m.target or m.kind) for m in matches
+             if m.kind in ("department", "team", "role", "attribute") and (m.target or m.kind)}
+    key = kinds.get("respondent_id")
+    is_email = bool(key and (key.how == "email" or _looks_like_email(cur, key.key)))
+    return write.Plan(
+        items=items, value_maps=maps, bad_values=bad, attributes=attrs,
+        respondent_key=key.key if key else None, key_is_email=is_email,
+        wave_key=None if options.wave else (kinds["wave"].key if "wave" in kinds else None),
+        finished_key=kinds["finished"].key if "finished" in kinds else None,
+        progress_key=kinds["progress"].key if "progress" in kinds else None,
+        include_partial=options.include_partial, salt=schema.salt(cur),
+        row_offset=layout.skip_rows + 1)
+
+
+def _looks_like_email(cur, key: str) -> bool:
+    sql = f"SELECT count(*) FILTER (WHERE contains({write.quote_key(key)}, '@')) > 0 FROM staging"
+    return bool(cur.execute(sql).fetchone()[0])
+
+
+def prepare(cur, path: str | Path, options: Options | None = None,
+            progress: Progress | None = None) -> Prepared:
+    """Stage and check the file inside the caller's transaction; writes nothing lasting."""
+    options = options or Options()
+    _notify(progress, 0.05, "Reading the file")
+    layout = formats.detect(path, options.tool, original_name=options.original_name,
+                            max_bytes=options.max_bytes)
+    try:
+        return _check(cur, layout, options, progress,
+                      options.original_name or Path(path).name)
+    except BaseException:
+        layout.cleanup()
+        raise
+
+
+def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
+    try:
+        rows = write.stage(cur, *layout.read_csv_sql())
+    except Exception as exc:  # DuckDB's parser names the line; keep only that sentence
+        raise ImportProblem(_csv_error(exc)) from exc
+    if rows == 0:
+        raise ImportProblem("the file has a header but no responses")
+    _notify(progress, 0.3, f"Checking {rows:,} responses")
+    instrument = _instrument(options)
+    matches = mapping.propose(layout.columns, instrument, options.codebook,
+                              samples=_samples(cur, layout.keys), tool=layout.tool)
+    matches = _apply_overrides(matches, options.overrides)
+    items = _item_columns(matches, instrument)
+    _check_items(items, instrument)
+    guess, counts = _choose_scale(cur, items, instrument, layout)
+    maps, bad, unrecognised = _value_maps(counts, guess.scale)
+    plan = _plan(cur, matches, items, maps, bad, layout, options)
+    rid_base, _ = write.next_ids(cur)
+    write.build_clean(cur, plan, rid_base)
+    report = _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument)
+    return Prepared(report, plan, layout, source)
+
+
+def _csv_error(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    detail = next((line for line in text if "line" in line.lower()), text[0] if text else "")
+    return f"the file cannot be read as CSV: {detail[:300]}"
+
+
+def _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument) -> Report:
+    problems = write.problem_counts(cur)
+    waves = [w for w in write.wave_names_in_file(cur) if w is not None]
+    personal = [m.text or m.key for m in matches if m.kind in PERSONAL_KINDS]
+    notes = list(getattr(layout, "notes", []))
+    if guess.scale.name:
+        notes.append(f"answers read on the {guess.scale.name} scale "
+                     f"({guess.scale.min:g} to {guess.scale.max:g})")
+    return Report(layout.tool, rows, rows - sum(problems.values()), problems,
+                  write.problem_rows(cur, plan), personal, unrecognised, guess.scale,
+                  matches, waves, notes, instrument)
+
+
+@dataclass
+class Summary:
+    waves: list[tuple[str, int]]
+    report: Report
+
+    def line(self) -> str:
+        done = ", ".join(f"{name!r} ({n:,} respondents)" for name, n in self.waves)
+        skipped = self.report.rows_rejected
+        extra = f"; {skipped:,} rows skipped" if skipped else ""
+        return f"imported {done} from a {formats.TOOLS.get(self.report.tool, self.report.tool)} " \
+               f"export{extra}"
+
+
+def _wave_names(prepared: Prepared, options: Options) -> list[tuple[str, str | None]]:
+    if options.wave:
+        return [(options.wave.strip(), None)]
+    in_file = prepared.report.waves
+    if in_file:
+        return [(w, w) for w in in_file]
+    return [(Path(prepared.source).stem[:100] or "wave", None)]
+
+
+def _write(cur, prepared: Prepared, options: Options, progress) -> list[tuple[str, int]]:
+    report, scale = prepared.report, prepared.report.scale
+    done = []
+    names = _wave_names(prepared, options)
+    for i, (name, in_file) in enumerate(names):
+        _notify(progress, 0.5 + 0.45 * i / len(names), f"Storing wave {name!r}")
+        _, wave_id = write.next_ids(cur)
+        meta = write.WaveMeta(name, options.wave_date or date.today(), prepared.source,
+                              report.tool, scale.name, scale.min, scale.max,
+                              {f"{v:g}": label for v, label in scales.value_labels(scale).items()})
+        n = write.write_wave(cur, wave_id, meta, report.instrument, prepared.plan, in_file)
+        done.append((name, n))
+    return done
+
+
+def _check_writable(report: Report, options: Options) -> None:
+    if report.rows_importable == 0:
+        raise ImportProblem("no response can be imported: " + (report.first_problem() or
+                                                                 "every row was rejected"))
+    if report.problems.get("invalid value") and not options.skip_invalid:
+        raise ImportProblem(report.first_problem() + "; fix the file or import with "
+                            "--skip-invalid to leave those rows out")
+
+
+def import_file(con, path: str | Path, options: Options | None = None,
+                progress: Progress | None = None, dry_run: bool = False):
+    """Import in one transaction; with ``dry_run`` return the report and write nothing."""
+    options = options or Options()
+    cur = con.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    prepared = None
+    try:
+        prepared = prepare(cur, path, options, progress)
+        if dry_run:
+            cur.execute("ROLLBACK")
+            return prepared.report
+        _check_writable(prepared.report, options)
+        done = _write(cur, prepared, options, progress)
+        write.drop_staging(cur)
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        if prepared is not None:
+            prepared.layout.cleanup()
+        cur.close()
+    _notify(progress, 1.0, "Done")
+    return Summary(done, prepared.report)

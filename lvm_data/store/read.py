@@ -1,0 +1,248 @@
+"""Read queries. Every aggregate passes through the anonymity minimum here, so no
+page, export or command can show a group smaller than it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import scoring
+from ..instrument import dimension_info
+from ..settings import effective_min_group_size
+from .schema import answers_table, attribute_names, quote
+
+NOT_GIVEN = "(not given)"
+
+
+class QueryError(ValueError):
+    """A wave, attribute or dimension that does not exist."""
+
+
+@dataclass
+class Result:
+    """An anonymity-checked table, the minimum it was checked against, and why rows are missing."""
+    table: pd.DataFrame
+    min_group_size: int
+    population: int = 0
+    hidden_groups: int = 0
+    hidden_cells: int = 0
+    message: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.table.empty
+
+
+def waves(cur) -> pd.DataFrame:
+    return cur.execute(
+        "SELECT name AS wave, wave_date, imported_at, respondents, tool, source, "
+        "scale_name, scale_min, scale_max, wave_id FROM waves "
+        "ORDER BY wave_date, imported_at, wave_id").df()
+
+
+def wave_row(cur, wave: str | None) -> dict:
+    """The named wave, or the most recent one."""
+    sql = ("SELECT wave_id, name, scale_min, scale_max, scale_labels FROM waves "
+           + ("WHERE name = ? " if wave is not None else "")
+           + "ORDER BY wave_date DESC, imported_at DESC, wave_id DESC LIMIT 1")
+    row = cur.execute(sql, [wave] if wave is not None else []).fetchone()
+    if row is None:
+        raise QueryError(f"no wave named {wave!r}" if wave is not None else
+                         "the database holds no survey data yet: import a file first")
+    keys = ("wave_id", "name", "scale_min", "scale_max", "scale_labels")
+    return dict(zip(keys, row))
+
+
+def attribute_values(cur, name: str, wave: str | None = None) -> list[str]:
+    col = _attribute(cur, name)
+    sql = f"SELECT DISTINCT coalesce(r.{col}, ?) FROM respondents r"
+    params: list = [NOT_GIVEN]
+    if wave is not None:
+        sql += " JOIN waves w ON w.wave_id = r.wave_id WHERE w.name = ?"
+        params.append(wave)
+    return sorted(v for (v,) in cur.execute(sql, params).fetchall())
+
+
+def _attribute(cur, name: str) -> str:
+    if name not in attribute_names(cur):
+        raise QueryError(f"unknown attribute {name!r}; known: {', '.join(attribute_names(cur))}")
+    return quote(name)
+
+
+def _filters(cur, where: dict[str, list[str]] | None) -> tuple[str, list]:
+    """AND of attribute IN (values); '(not given)' stands for a blank attribute."""
+    clauses, params = [], []
+    for name, values in (where or {}).items():
+        values = list(values)
+        if not values:
+            continue
+        col = f"coalesce(r.{_attribute(cur, name)}, ?)"
+        clauses.append(f"{col} IN ({', '.join('?' * len(values))})")
+        params += [NOT_GIVEN, *values]
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _group_expr(cur, by: str | None) -> tuple[str, list]:
+    if by is None:
+        return "'all'", []
+    return f"coalesce(r.{_attribute(cur, by)}, ?)", [NOT_GIVEN]
+
+
+def population(cur, wave_ids: list[int], where=None) -> int:
+    sql, params = _filters(cur, where)
+    marks = ", ".join("?" * len(wave_ids))
+    return cur.execute(f"SELECT count(*) FROM respondents r WHERE r.wave_id IN ({marks}){sql}",
+                       [*wave_ids, *params]).fetchone()[0]
+
+
+def _too_small(n: int, k: int) -> str:
+    return (f"This selection has {n} respondent{'s' if n != 1 else ''}, fewer than the "
+            f"anonymity minimum of {k}; widen the filters to see results.")
+
+
+def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataFrame:
+    group_sql, group_params = _group_expr(cur, by)
+    filt, filt_params = _filters(cur, where)
+    marks = ", ".join("?" * len(wave_ids))
+    wave_cols = "w.name AS wave, w.wave_date, " if per_wave else ""
+    sql = f"""
+        SELECT {wave_cols}{group_sql} AS "group", s.dimension, count(*) AS n,
+               avg(s.leadership) AS leadership, avg(s.management) AS management,
+               avg(s.orientation) AS orientation, stddev_samp(s.orientation) AS orientation_sd,
+               avg(s.balance) AS balance, any_value((w.scale_min + w.scale_max) / 2) AS midpoint
+        FROM scores s JOIN respondents r ON r.rid = s.rid JOIN waves w ON w.wave_id = s.wave_id
+        WHERE s.wave_id IN ({marks}){filt}
+        GROUP BY ALL"""
+    return cur.execute(sql, [*group_params, *wave_ids, *filt_params]).df()
+
+
+def _apply_minimum(raw: pd.DataFrame, k: int, keys: list[str]) -> tuple[pd.DataFrame, int, int]:
+    shown = raw[raw["n"] >= k]
+    hidden = raw[raw["n"] < k]
+    groups_all = raw.groupby(keys).size().index
+    groups_shown = shown.groupby(keys).size().index
+    return shown, len(hidden), len(groups_all.difference(groups_shown))
+
+
+def group_scores(cur, by: str | None = None, wave: str | None = None,
+                 where: dict | None = None, min_group_size: int | None = None) -> Result:
+    """One row per group x dimension, never for fewer than the minimum respondents."""
+    k = effective_min_group_size(min_group_size)
+    info = wave_row(cur, wave)
+    n = population(cur, [info["wave_id"]], where)
+    if n < k:
+        return Result(_empty(scoring.GROUP_COLUMNS), k, n, message=_too_small(n, k))
+    raw = _raw_groups(cur, [info["wave_id"]], by, where, per_wave=False)
+    shown, cells, groups = _apply_minimum(raw, k, ["group"])
+    table = scoring.finish_groups(shown)[scoring.GROUP_COLUMNS]
+    table = _sort(table, ["group"])
+    msg = _hidden_message(groups, cells, k)
+    return Result(table, k, n, groups, cells, msg, {"wave": info["name"]})
+
+
+def _sort(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return table.sort_values([*keys, "dimension"], kind="stable").reset_index(drop=True)
+
+
+def _hidden_message(groups: int, cells: int, k: int) -> str | None:
+    if not cells:
+        return None
+    what = f"{groups} group{'s' if groups != 1 else ''}" if groups else "some group scores"
+    return f"{what} hidden: fewer than {k} respondents ({cells} group × dimension cells)."
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: [] for c in columns})
+
+
+def trends(cur, by: str | None = None, where: dict | None = None,
+           min_group_size: int | None = None) -> Result:
+    """Group scores per wave, oldest first; each wave's group checked on its own."""
+    k = effective_min_group_size(min_group_size)
+    ids = [int(i) for i in waves(cur)["wave_id"]]
+    cols = ["wave", "wave_date", *scoring.GROUP_COLUMNS]
+    if not ids:
+        return Result(_empty(cols), k, message="No waves imported yet.")
+    n = population(cur, ids, where)
+    if n < k:
+        return Result(_empty(cols), k, n, message=_too_small(n, k))
+    raw = _raw_groups(cur, ids, by, where, per_wave=True)
+    shown, cells, groups = _apply_minimum(raw, k, ["wave", "group"])
+    table = scoring.finish_groups(shown)[cols]
+    table = table.sort_values(["wave_date", "wave", "group", "dimension"]).reset_index(drop=True)
+    return Result(table, k, n, groups, cells, _hidden_message(groups, cells, k))
+
+
+def archetype_mix(cur, wave: str | None = None, where: dict | None = None,
+                  min_group_size: int | None = None) -> Result:
+    """Share of respondents per archetype and dimension in a population of at least k."""
+    k = effective_min_group_size(min_group_size)
+    info = wave_row(cur, wave)
+    n = population(cur, [info["wave_id"]], where)
+    cols = ["dimension", "archetype", "n", "share"]
+    if n < k:
+        return Result(_empty(cols), k, n, message=_too_small(n, k))
+    filt, params = _filters(cur, where)
+    table = cur.execute(f"""
+        SELECT s.dimension, s.archetype, count(*) AS n,
+               count(*) / sum(count(*)) OVER (PARTITION BY s.dimension) AS share
+        FROM scores s JOIN respondents r ON r.rid = s.rid
+        WHERE s.wave_id = ?{filt} GROUP BY ALL ORDER BY s.dimension, s.archetype""",
+                        [info["wave_id"], *params]).df()
+    return Result(table, k, n)
+
+
+def item_distribution(cur, dimension: str, wave: str | None = None, where: dict | None = None,
+                      min_group_size: int | None = None) -> Result:
+    """Answer counts per item of one dimension, for a population of at least k."""
+    k = effective_min_group_size(min_group_size)
+    info = wave_row(cur, wave)
+    n = population(cur, [info["wave_id"]], where)
+    cols = ["item_id", "text", "pole", "reverse", "value", "label", "count", "share"]
+    items = cur.execute("SELECT item_id, text, pole, reverse FROM items WHERE wave_id = ? "
+                        "AND dimension = ? ORDER BY position", [info["wave_id"], dimension]).df()
+    if items.empty:
+        raise QueryError(f"wave {info['name']!r} has no dimension {dimension!r}")
+    if n < k:
+        return Result(_empty(cols), k, n, message=_too_small(n, k))
+    filt, params = _filters(cur, where)
+    item_cols = ", ".join(quote(i) for i in items["item_id"])
+    counts = cur.execute(f"""
+        SELECT item_id, value, count(*) AS count FROM (
+            UNPIVOT (SELECT {item_cols} FROM {answers_table(info['wave_id'])} a
+                     JOIN respondents r ON r.rid = a.rid WHERE TRUE{filt})
+            ON {item_cols} INTO NAME item_id VALUE value)
+        GROUP BY ALL""", params).df()
+    table = items.merge(counts, on="item_id")
+    table["share"] = table["count"] / table.groupby("item_id")["count"].transform("sum")
+    labels = json.loads(info["scale_labels"] or "{}")
+    table["label"] = [labels.get(_num_key(v), _num_key(v)) for v in table["value"]]
+    order = {item: i for i, item in enumerate(items["item_id"])}
+    table = table.sort_values(["item_id", "value"], key=lambda s: s.map(order) if s.name == "item_id" else s)
+    return Result(table[cols].reset_index(drop=True), k, n,
+                  extra={"scale_min": info["scale_min"], "scale_max": info["scale_max"],
+                         "dimension": dimension_info(dimension)})
+
+
+def _num_key(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def overview(cur, wave: str | None = None, where: dict | None = None,
+             min_group_size: int | None = None) -> Result:
+    """Headline counts; distinct groups are only counted, never listed with sizes."""
+    k = effective_min_group_size(min_group_size)
+    info = wave_row(cur, wave)
+    n = population(cur, [info["wave_id"]], where)
+    filt, params = _filters(cur, where)
+    row = cur.execute(f"""
+        SELECT count(DISTINCT department), count(DISTINCT team), count(DISTINCT role)
+        FROM respondents r WHERE r.wave_id = ?{filt}""", [info["wave_id"], *params]).fetchone()
+    table = pd.DataFrame([{"respondents": n, "departments": row[0], "teams": row[1],
+                           "roles": row[2], "waves": len(waves(cur))}])
+    return Result(table, k, n, message=_too_small(n, k) if n < k else None,
+                  extra={"wave": info["name"], "scale_min": info["scale_min"],
+                         "scale_max": info["scale_max"]})

@@ -1,0 +1,98 @@
+"""The database file: its tables, and one connection per process.
+
+Respondents, scores and waves live in fixed tables; each wave's raw answers live in
+a table of their own (``answers_<wave_id>``) with one column per item, because a
+wave's items depend on its instrument and a wide table loads as fast as the CSV.
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+from pathlib import Path
+
+import duckdb
+
+from ..instrument import valid_identifier
+from ..settings import load_settings
+
+FIXED_ATTRIBUTES = ("department", "team", "role")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS waves (
+    wave_id INTEGER PRIMARY KEY, name VARCHAR UNIQUE NOT NULL, wave_date DATE,
+    imported_at TIMESTAMP, source VARCHAR, tool VARCHAR, instrument VARCHAR,
+    scale_name VARCHAR, scale_min DOUBLE, scale_max DOUBLE, scale_labels VARCHAR,
+    respondents INTEGER);
+CREATE TABLE IF NOT EXISTS items (
+    wave_id INTEGER, item_id VARCHAR, dimension VARCHAR, pole VARCHAR,
+    reverse BOOLEAN, text VARCHAR, position INTEGER,
+    PRIMARY KEY (wave_id, item_id));
+CREATE TABLE IF NOT EXISTS attributes (name VARCHAR PRIMARY KEY, label VARCHAR, position INTEGER);
+CREATE TABLE IF NOT EXISTS respondents (
+    rid BIGINT, wave_id INTEGER, respondent_key VARCHAR,
+    department VARCHAR, team VARCHAR, role VARCHAR);
+CREATE TABLE IF NOT EXISTS scores (
+    wave_id INTEGER, rid BIGINT, dimension VARCHAR, leadership DOUBLE, management DOUBLE,
+    orientation DOUBLE, balance DOUBLE, archetype VARCHAR);
+"""
+
+_lock = threading.Lock()
+
+
+def quote(identifier: str) -> str:
+    """Quote an identifier that came from a file, after checking its alphabet."""
+    if not valid_identifier(identifier):
+        raise ValueError(f"not a valid identifier: {identifier!r}")
+    return '"' + identifier + '"'
+
+
+def answers_table(wave_id: int) -> str:
+    return f"answers_{int(wave_id)}"
+
+
+def default_db_path() -> str:
+    return load_settings().db_path
+
+
+def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and create) the database; callers take a ``cursor()`` per thread."""
+    path = str(path or default_db_path())
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(path, read_only=read_only)
+    if not read_only:
+        with _lock:
+            con.execute(SCHEMA)
+            _seed_attributes(con)
+    return con
+
+
+def _seed_attributes(con) -> None:
+    for pos, name in enumerate(FIXED_ATTRIBUTES):
+        con.execute("INSERT OR IGNORE INTO attributes VALUES (?, ?, ?)",
+                    [name, name.capitalize(), pos])
+
+
+def salt(cur) -> str:
+    """A per-database secret so hashed e-mail keys cannot be looked up in a dictionary."""
+    row = cur.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
+    if row:
+        return row[0]
+    value = secrets.token_hex(16)
+    cur.execute("INSERT INTO meta VALUES ('salt', ?)", [value])
+    return value
+
+
+def attribute_names(cur) -> list[str]:
+    rows = cur.execute("SELECT name FROM attributes ORDER BY position, name").fetchall()
+    return [r[0] for r in rows]
+
+
+def ensure_attribute(cur, name: str, label: str) -> None:
+    """Extra attribute columns become real columns so filters stay fast."""
+    if name in attribute_names(cur):
+        return
+    cur.execute(f"ALTER TABLE respondents ADD COLUMN {quote(name)} VARCHAR")
+    pos = cur.execute("SELECT coalesce(max(position), 0) + 1 FROM attributes").fetchone()[0]
+    cur.execute("INSERT INTO attributes VALUES (?, ?, ?)", [name, label, pos])

@@ -1,0 +1,288 @@
+"""Writing an import: staging the file, checking it, and storing waves in one transaction.
+
+The file is read once into a temporary ``staging`` table (all text), turned into
+numbers and flags in ``clean``, and only rows without a problem reach the real
+tables. Respondent scores are computed here, once, so the dashboard only averages.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from ..instrument import Instrument
+from ..scoring import DEVELOPING, INTEGRATOR, LEADERSHIP_LED, MANAGEMENT_LED, min_answered
+from .schema import FIXED_ATTRIBUTES as FIXED
+from .schema import answers_table, ensure_attribute, quote
+
+PROBLEM_ORDER = ("no answers", "invalid value", "unfinished", "duplicate respondent")
+
+
+@dataclass
+class Plan:
+    """What each column of the staged file becomes; every value here came from a file."""
+    items: dict[str, str]                         # column key -> item id
+    value_maps: dict[str, dict[str, float]]       # column key -> raw answer -> value
+    bad_values: dict[str, list[str]]              # column key -> raw answers that are not on the scale
+    attributes: dict[str, str] = field(default_factory=dict)   # column key -> attribute name
+    respondent_key: str | None = None
+    key_is_email: bool = False
+    wave_key: str | None = None
+    finished_key: str | None = None
+    progress_key: str | None = None
+    include_partial: bool = False
+    salt: str = ""
+    row_offset: int = 1                           # spreadsheet row of the first data row
+
+
+def stage(cur, read_csv_fragment: str, params: list) -> int:
+    """Read the whole file as text, once, numbering the records in file order.
+
+    The fragment is the format module's fixed ``read_csv(?, ...)`` call; every value in it
+    is a parameter. ``rowid`` follows insertion order, but inside a transaction it starts
+    at an internal offset, so ``__lvm_row`` (0-based record number) is derived from it once.
+    """
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE raw_staging AS SELECT * FROM {read_csv_fragment}",
+                params)
+    cur.execute("CREATE OR REPLACE TEMP VIEW staging AS SELECT rowid - "
+                "(SELECT min(rowid) FROM raw_staging) AS __lvm_row, * FROM raw_staging")
+    return cur.execute("SELECT count(*) FROM raw_staging").fetchone()[0]
+
+
+def drop_staging(cur) -> None:
+    cur.execute("DROP VIEW IF EXISTS staging; DROP TABLE IF EXISTS raw_staging; "
+                "DROP TABLE IF EXISTS clean")
+
+
+def value_counts(cur, keys: list[str]) -> pd.DataFrame:
+    """Distinct raw answers per item column, with counts, for scale inference."""
+    if not keys:
+        return pd.DataFrame({"key": [], "value": [], "count": []})
+    parts = [f"SELECT ? AS key, {quote_key(k)} AS value, count(*) AS count FROM staging GROUP BY 2"
+             for k in keys]
+    return cur.execute(" UNION ALL ".join(parts), list(keys)).df()
+
+
+def quote_key(key: str) -> str:
+    """Staging columns are named by the file's headers: quote them safely, whatever they are."""
+    return '"' + key.replace('"', '""') + '"'
+
+
+def _case(key: str, mapping: dict[str, float]) -> tuple[str, list]:
+    if not mapping:
+        return "NULL::DOUBLE", []
+    whens = " ".join("WHEN ? THEN ?" for _ in mapping)
+    params = [x for raw, value in mapping.items() for x in (raw, float(value))]
+    return f"CASE s.{quote_key(key)} {whens} ELSE NULL END::DOUBLE", params
+
+
+def _flags_sql(plan: Plan) -> tuple[str, list]:
+    """Per-row flags read from the raw text: an answer off the scale, an unfinished response."""
+    params: list = []
+    bad_parts = []
+    for key, bad in plan.bad_values.items():
+        if bad:
+            bad_parts.append(f"s.{quote_key(key)} IN ({', '.join('?' * len(bad))})")
+            params += bad
+    invalid = " OR ".join(bad_parts) or "FALSE"
+    unfinished = _unfinished_sql(plan) if not plan.include_partial else None
+    return f"({invalid}) AS _invalid, coalesce({unfinished or 'FALSE'}, FALSE) AS _unfinished", \
+        params
+
+
+def _problem_sql(plan: Plan) -> str:
+    no_answers = " AND ".join(f"{quote(i)} IS NULL" for i in plan.items.values()) or "TRUE"
+    return (f"CASE WHEN {no_answers} THEN 'no answers' WHEN _invalid THEN 'invalid value' "
+            "WHEN _unfinished THEN 'unfinished' END")
+
+
+def _unfinished_sql(plan: Plan) -> str | None:
+    parts = []
+    if plan.finished_key:
+        parts.append(f"lower(trim(s.{quote_key(plan.finished_key)})) IN ('0', 'false', 'no')")
+    if plan.progress_key:
+        parts.append(f"TRY_CAST(s.{quote_key(plan.progress_key)} AS DOUBLE) < 100")
+    return " OR ".join(parts) or None
+
+
+def _key_sql(plan: Plan) -> tuple[str, list]:
+    if plan.respondent_key is None:
+        return "'row-' || (s.__lvm_row + ?)::VARCHAR", [plan.row_offset]
+    col = f"trim(s.{quote_key(plan.respondent_key)})"
+    if plan.key_is_email:
+        return f"CASE WHEN {col} <> '' THEN sha256(? || lower({col})) END", [plan.salt]
+    return f"nullif({col}, '')", []
+
+
+def build_clean(cur, plan: Plan, rid_base: int) -> None:
+    """Numbers, attributes and a ``problem`` per row; duplicates flagged after the rest."""
+    cols, params = [], []
+    key_sql, key_params = _key_sql(plan)
+    cols.append(f"{key_sql} AS respondent_key")
+    params += key_params
+    wave = f"nullif(trim(s.{quote_key(plan.wave_key)}), '')" if plan.wave_key else "NULL"
+    cols.append(f"{wave}::VARCHAR AS wave_name")
+    for key, name in plan.attributes.items():
+        cols.append(f"nullif(trim(s.{quote_key(key)}), '') AS {quote(name)}")
+    for key, item in plan.items.items():
+        expr, p = _case(key, plan.value_maps.get(key, {}))
+        cols.append(f"{expr} AS {quote(item)}")
+        params += p
+    flags, flag_params = _flags_sql(plan)
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE clean AS
+        SELECT * EXCLUDE (_invalid, _unfinished), {_problem_sql(plan)} AS problem FROM (
+            SELECT ? + s.__lvm_row + 1 AS rid, s.__lvm_row + ? AS source_row, {', '.join(cols)}, {flags}
+            FROM staging s)""", [rid_base, plan.row_offset, *params, *flag_params])
+    cur.execute("""
+        UPDATE clean SET problem = 'duplicate respondent' WHERE rid IN (
+            SELECT rid FROM (SELECT rid, row_number() OVER (
+                PARTITION BY coalesce(wave_name, ''), respondent_key ORDER BY rid) AS k
+                FROM clean WHERE problem IS NULL AND respondent_key IS NOT NULL) WHERE k > 1)""")
+
+
+def problem_counts(cur) -> dict[str, int]:
+    rows = cur.execute("SELECT problem, count(*) FROM clean WHERE problem IS NOT NULL "
+                       "GROUP BY 1").fetchall()
+    return dict(rows)
+
+
+def problem_rows(cur, plan: Plan, limit: int = 50) -> pd.DataFrame:
+    """Rows that will not be imported, with the column and value at fault where there is one."""
+    parts, params = [], []
+    for key, bad in plan.bad_values.items():
+        if bad:
+            parts.append(f"SELECT s.__lvm_row + ? AS \"row\", ? AS \"column\", s.{quote_key(key)} AS value, "
+                         f"'invalid value' AS reason FROM staging s WHERE s.{quote_key(key)} "
+                         f"IN ({', '.join('?' * len(bad))})")
+            params += [plan.row_offset, key, *bad]
+    parts.append("SELECT source_row AS \"row\", NULL::VARCHAR AS \"column\", NULL::VARCHAR AS value, "
+                 "problem AS reason FROM clean "
+                 "WHERE problem IS NOT NULL AND problem <> 'invalid value'")
+    sql = f"SELECT * FROM ({' UNION ALL '.join(parts)}) ORDER BY \"row\", \"column\" LIMIT ?"
+    return cur.execute(sql, [*params, limit]).df()
+
+
+def wave_names_in_file(cur) -> list[str | None]:
+    rows = cur.execute("SELECT DISTINCT wave_name FROM clean WHERE problem IS NULL "
+                       "ORDER BY wave_name").fetchall()
+    return [r[0] for r in rows]
+
+
+def next_ids(cur) -> tuple[int, int]:
+    rid = cur.execute("SELECT coalesce(max(rid), 0) FROM respondents").fetchone()[0]
+    wave = cur.execute("SELECT coalesce(max(wave_id), 0) + 1 FROM waves").fetchone()[0]
+    return int(rid), int(wave)
+
+
+@dataclass
+class WaveMeta:
+    name: str
+    wave_date: date
+    source: str
+    tool: str
+    scale_name: str
+    scale_min: float
+    scale_max: float
+    scale_labels: dict[str, str]
+
+
+def write_wave(cur, wave_id: int, meta: WaveMeta, instrument: Instrument, plan: Plan,
+               file_wave: str | None) -> int:
+    """Store one wave's rows of ``clean``; the caller holds the transaction."""
+    if cur.execute("SELECT 1 FROM waves WHERE name = ?", [meta.name]).fetchone():
+        raise ValueError(f"a wave named {meta.name!r} already exists: choose another name "
+                         "or delete that wave first")
+    for key, name in plan.attributes.items():
+        ensure_attribute(cur, name, key)
+    wave_filter = "coalesce(wave_name, '') = coalesce(?, '')"
+    present = set(plan.attributes.values())
+    columns = [*FIXED, *sorted(present - set(FIXED))]
+    target = ", ".join(quote(c) for c in columns)
+    sel = ", ".join(quote(c) if c in present else "NULL" for c in columns)
+    n = cur.execute(f"""
+        INSERT INTO respondents (rid, wave_id, respondent_key, {target})
+        SELECT rid, ?, respondent_key, {sel} FROM clean
+        WHERE problem IS NULL AND {wave_filter}""", [wave_id, file_wave]).fetchone()[0]
+    item_cols = ", ".join(quote(i) for i in plan.items.values())
+    cur.execute(f"CREATE TABLE {answers_table(wave_id)} AS SELECT rid, {item_cols} FROM clean "
+                f"WHERE problem IS NULL AND {wave_filter} ORDER BY rid", [file_wave])
+    _insert_items(cur, wave_id, instrument, set(plan.items.values()))
+    _insert_scores(cur, wave_id, instrument, meta.scale_min, meta.scale_max)
+    cur.execute("INSERT INTO waves VALUES (?, ?, ?, current_timestamp, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [wave_id, meta.name, meta.wave_date, meta.source, meta.tool, instrument.name,
+                 meta.scale_name, meta.scale_min, meta.scale_max,
+                 json.dumps(meta.scale_labels), n])
+    return int(n)
+
+
+def _insert_items(cur, wave_id: int, instrument: Instrument, present: set[str]) -> None:
+    rows = [(wave_id, i.id, i.dimension, i.pole, i.reverse, i.text, pos)
+            for pos, i in enumerate(instrument.items) if i.id in present]
+    cur.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _pole_sql(instrument: Instrument, dim: str, pole: str, present: set[str],
+              reverse_sum: float) -> tuple[str, list]:
+    """Mean of the answered items of a pole, NULL when fewer than half (rounded up) answered."""
+    items = instrument.items_for(dim, pole)
+    exprs, params = [], []
+    for item in items:
+        if item.id not in present:
+            exprs.append("NULL::DOUBLE")
+        elif item.reverse:
+            exprs.append(f"(?::DOUBLE - {quote(item.id)})")
+            params.append(reverse_sum)
+        else:
+            exprs.append(quote(item.id))
+    values = f"[{', '.join(exprs)}]"
+    sql = f"CASE WHEN list_count({values}) >= ? THEN list_avg({values}) END"
+    return sql, [*params, min_answered(len(items)), *params]
+
+
+def _insert_scores(cur, wave_id: int, instrument: Instrument, smin: float, smax: float) -> None:
+    present = {r[0] for r in cur.execute("SELECT item_id FROM items WHERE wave_id = ?",
+                                         [wave_id]).fetchall()}
+    span, mid = smax - smin, (smin + smax) / 2
+    for dim in instrument.dimensions:
+        lead, lp = _pole_sql(instrument, dim, "leadership", present, smin + smax)
+        man, mp = _pole_sql(instrument, dim, "management", present, smin + smax)
+        cur.execute(f"""
+            INSERT INTO scores
+            SELECT ?, rid, ?, l, m, 100 * (l - m) / ?, 100 * ((l + m) / 2 - ?) / ?,
+                   CASE WHEN l >= ? AND m >= ? THEN ? WHEN l >= ? THEN ?
+                        WHEN m >= ? THEN ? ELSE ? END
+            FROM (SELECT rid, {lead} AS l, {man} AS m FROM {answers_table(wave_id)})
+            WHERE l IS NOT NULL AND m IS NOT NULL""",
+                    [wave_id, dim, span, smin, span, mid, mid, INTEGRATOR, mid, LEADERSHIP_LED,
+                     mid, MANAGEMENT_LED, DEVELOPING, *lp, *mp])
+
+
+def delete_wave(cur, name: str) -> int:
+    row = cur.execute("SELECT wave_id FROM waves WHERE name = ?", [name]).fetchone()
+    if row is None:
+        raise ValueError(f"no wave named {name!r}")
+    wave_id = row[0]
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        n = cur.execute("DELETE FROM respondents WHERE wave_id = ?", [wave_id]).fetchone()[0]
+        for table in ("scores", "items", "waves"):
+            cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
+        cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    return int(n)
+
+
+def rename_wave(cur, old: str, new: str) -> None:
+    new = (new or "").strip()
+    if not new or len(new) > 100:
+        raise ValueError("a wave name must be 1 to 100 characters")
+    if cur.execute("SELECT 1 FROM waves WHERE name = ?", [new]).fetchone():
+        raise ValueError(f"a wave named {new!r} already exists")
+    if cur.execute("UPDATE waves SET name = ? WHERE name = ?", [new, old]).fetchone()[0] == 0:
+        raise ValueError(f"no wave named {old!r}")

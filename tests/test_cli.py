@@ -1,0 +1,114 @@
+"""The command line as scripts use it: real subprocesses, exit codes, one-line errors."""
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, write_plain
+from lvm_data.instrument import load_default
+
+ITEMS = load_default().items
+
+
+def run(*args, env_db=None, check=True):
+    out = subprocess.run([sys.executable, "-m", "lvm_data", *args], cwd=ROOT,
+                         capture_output=True, text=True)
+    if check:
+        assert out.returncode == 0, out.stderr
+    return out
+
+
+def test_instrument_prints_csv():
+    out = run("instrument").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == ["id", "dimension", "pole", "reverse", "text"]
+    assert len(rows) == len(ITEMS)
+
+
+def test_help_everywhere():
+    for cmd in ([], ["import"], ["scores"], ["sample"], ["waves"], ["delete-wave"]):
+        assert run(*cmd, "--help").stdout.startswith("usage:")
+
+
+def hand_file(tmp_path: Path) -> Path:
+    """Two teams; every item answered with the same value per person, so pole means are exact.
+
+    Team A: five people answering 4 on leadership items, 2 on management items (reverse items
+    answered the other way round so that they score the same after reversal).
+    Team B: three people only -> below the minimum of 5, never shown.
+    """
+    rows = []
+    for i in range(8):
+        team = "A" if i < 5 else "B"
+        row = {"Respondent ID": f"p{i}", "Department": "D", "Team": team, "Role": "IC"}
+        for item in ITEMS:
+            want = 4 if item.pole == "leadership" else 2
+            row[item.id] = 6 - want if item.reverse else want
+        rows.append(row)
+    return write_plain(tmp_path / "hand.csv", rows)
+
+
+def test_import_then_scores_csv_and_json(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    out = run("import", str(hand_file(tmp_path)), "--wave", "2026-Q1", "--db", db)
+    assert out.stdout.count("\n") == 1 and "2026-Q1" in out.stdout and "8 respondents" in out.stdout
+    text = run("scores", "--by", "team", "--db", db).stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == ["group", "dimension", "n", "leadership", "management", "orientation",
+                             "orientation_ci_low", "orientation_ci_high", "balance", "archetype"]
+    assert {r["group"] for r in rows} == {"A"}                 # B has 3 < 5 respondents
+    assert [r["dimension"] for r in rows] == sorted(r["dimension"] for r in rows)
+    first = rows[0]
+    # L = 4, M = 2 on a 1-5 scale: orientation = 100 * 2 / 4 = 50; balance = 100 * (3 - 1) / 4
+    assert float(first["orientation"]) == pytest.approx(50.0)
+    assert float(first["balance"]) == pytest.approx(50.0)
+    assert first["archetype"] == "Leadership-led"
+    assert len(first["leadership"].split(".")[1]) >= 4
+    data = json.loads(run("scores", "--format", "json", "--db", db).stdout)
+    assert {d["group"] for d in data} == {"all"} and data[0]["n"] == 8
+
+
+def test_where_filter_and_minimum(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    run("import", str(hand_file(tmp_path)), "--wave", "w", "--db", db)
+    out = run("scores", "--where", "team=B", "--db", db)
+    assert out.stdout.strip().count("\n") == 0          # header only: 3 < 5
+    assert "fewer than the anonymity minimum of 5" in out.stderr
+    low = run("scores", "--min-group-size", "2", "--db", db, check=False)
+    assert low.returncode == 2 and "below the organisation's minimum" in low.stderr
+
+
+def test_bad_input_exit_2_one_line_nothing_written(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    run("import", str(hand_file(tmp_path)), "--wave", "w", "--db", db)
+    before = run("scores", "--db", db).stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)
+    out = run("import", str(bad), "--db", db, check=False)
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert run("scores", "--db", db).stdout == before
+    assert run("waves", "--db", db).stdout.count("\n") == 2
+
+
+def test_waves_and_delete(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    run("import", str(hand_file(tmp_path)), "--wave", "old", "--date", "2025-01-01", "--db", db)
+    run("import", str(hand_file(tmp_path)), "--wave", "new", "--date", "2026-01-01", "--db", db)
+    waves = list(csv.DictReader(io.StringIO(run("waves", "--db", db).stdout)))
+    assert [w["wave"] for w in waves] == ["old", "new"]
+    assert run("delete-wave", "old", "--db", db).stdout.startswith("deleted wave 'old'")
+    assert run("delete-wave", "old", "--db", db, check=False).returncode == 2
+
+
+def test_sample_import_scores_on_fresh_database(tmp_path):
+    db, sample = str(tmp_path / "s.duckdb"), str(tmp_path / "s.csv")
+    run("sample", "--respondents", "300", "--out", sample, "--waves", "2")
+    out = run("import", sample, "--db", db).stdout
+    assert out.count("respondents") == 2
+    rows = list(csv.DictReader(io.StringIO(run("scores", "--by", "role", "--db", db).stdout)))
+    assert rows and all(int(r["n"]) >= 5 for r in rows)
