@@ -71,8 +71,11 @@ def quote_key(key: str) -> str:
 
 
 def _case(key: str, mapping: dict[str, float]) -> tuple[str, list]:
+    """Raw answer -> number; a plain cast when every answer is its own number (fast path)."""
     if not mapping:
         return "NULL::DOUBLE", []
+    if all(_as_float(raw) == value for raw, value in mapping.items()):
+        return f"TRY_CAST(s.{quote_key(key)} AS DOUBLE)", []
     whens = " ".join("WHEN ? THEN ?" for _ in mapping)
     params = [x for raw, value in mapping.items() for x in (raw, float(value))]
     return f"CASE s.{quote_key(key)} {whens} ELSE NULL END::DOUBLE", params
@@ -90,6 +93,13 @@ def _flags_sql(plan: Plan) -> tuple[str, list]:
     unfinished = _unfinished_sql(plan) if not plan.include_partial else None
     return f"({invalid}) AS _invalid, coalesce({unfinished or 'FALSE'}, FALSE) AS _unfinished", \
         params
+
+
+def _as_float(raw: str) -> float | None:
+    try:
+        return float(raw)
+    except ValueError:
+        return None
 
 
 def _problem_sql(plan: Plan) -> str:
@@ -208,7 +218,7 @@ def write_wave(cur, wave_id: int, meta: WaveMeta, instrument: Instrument, plan: 
         WHERE problem IS NULL AND {wave_filter}""", [wave_id, file_wave]).fetchone()[0]
     item_cols = ", ".join(quote(i) for i in plan.items.values())
     cur.execute(f"CREATE TABLE {answers_table(wave_id)} AS SELECT rid, {item_cols} FROM clean "
-                f"WHERE problem IS NULL AND {wave_filter} ORDER BY rid", [file_wave])
+                f"WHERE problem IS NULL AND {wave_filter}", [file_wave])
     _insert_items(cur, wave_id, instrument, set(plan.items.values()))
     _insert_scores(cur, wave_id, instrument, meta.scale_min, meta.scale_max)
     cur.execute("INSERT INTO waves VALUES (?, ?, ?, current_timestamp, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,56 @@
+"""Two groups side by side: where does group A lean differently from group B?"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lvm_data.charts.style import (
+    TEXT_COLOR, apply_layout, axis_end_labels, ci_text, dim_label, empty_figure, error_arrays,
+    floats, is_empty, num, shorten, sign_color, signed, wrap)
+
+
+def _diff_hover(row: pd.Series, label_a: str, label_b: str) -> str:
+    return (f"<b>{dim_label(row['dimension'])}</b><br>"
+            f"Difference {label_a} − {label_b}: {signed(row['difference'])} points "
+            f"({ci_text(row.get('ci_low'), row.get('ci_high'))})<br>"
+            f"{label_a}: {signed(row.get('orientation_a'))} (n = {num(row.get('n_a'), 0)})<br>"
+            f"{label_b}: {signed(row.get('orientation_b'))} (n = {num(row.get('n_b'), 0)})")
+
+
+def _symmetric_range(values: list) -> float:
+    """Half-width of a symmetric axis that holds every CI end, rounded up to 10 points."""
+    finite = [abs(v) for v in values if v is not None and not math.isnan(v)]
+    return min(200.0, max(20.0, math.ceil(max(finite, default=0) * 1.1 / 10) * 10))
+
+
+def compare_diff(comparison: pd.DataFrame, label_a: str, label_b: str,
+                 title: str | None = None) -> go.Figure:
+    """Orientation difference (a − b) per dimension as a dot with its 95% CI."""
+    if is_empty(comparison, ("dimension", "difference")):
+        return empty_figure("Nothing to compare: one of the groups may be below the "
+                            "anonymity minimum.")
+    df = comparison.dropna(subset=["difference"]).drop_duplicates("dimension")
+    if df.empty:
+        return empty_figure("Nothing to compare: no dimension has scores for both groups.")
+    a, b = shorten(label_a, 32), shorten(label_b, 32)
+    x = floats(df, "difference")
+    lows, highs = floats(df, "ci_low"), floats(df, "ci_high")
+    plus, minus = error_arrays(x, lows, highs)
+    fig = go.Figure(go.Scatter(
+        x=x, y=[wrap(dim_label(d)) for d in df["dimension"]], mode="markers",
+        marker={"size": 14, "color": [sign_color(v) for v in x],
+                "line": {"color": "white", "width": 1}},
+        error_x={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
+                 "color": TEXT_COLOR, "thickness": 1.5, "width": 6},
+        hovertext=[_diff_hover(r, a, b) for _, r in df.iterrows()],
+        hovertemplate="%{hovertext}<extra></extra>", name="Difference"))
+    half = _symmetric_range(x + lows + highs)
+    apply_layout(fig, title, height=max(300, 150 + 62 * len(df)), top=70, showlegend=False)
+    fig.update_xaxes(range=[-half, half], zeroline=False,
+                     title_text=wrap(f"Orientation difference in points ({a} − {b}), 95% CI", 70))
+    fig.update_yaxes(autorange="reversed")
+    fig.add_vline(x=0, line={"color": TEXT_COLOR, "width": 1.5})
+    axis_end_labels(fig, f"← {a} leans more to management", f"{a} leans more to leadership →")
+    return fig

@@ -1,0 +1,81 @@
+"""Groups x dimensions heatmap: where in the organisation each orientation shows up."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lvm_data.charts.style import (
+    ALL_GROUP, DIVERGING_SCALE, SEQUENTIAL_SCALES, VALUE_LABELS, apply_layout, ci_text,
+    dim_label, empty_figure, group_label, is_empty, num, ordered, wrap)
+
+VALUES = ("orientation", "leadership", "management", "balance")
+
+
+def _value_range(value: str, z: pd.DataFrame, scale_min, scale_max) -> dict:
+    """Orientation is signed and centred on 0; the others use fixed or data bounds."""
+    if value == "orientation":
+        return {"zmin": -100, "zmax": 100, "zmid": 0, "colorscale": DIVERGING_SCALE}
+    if value == "balance":
+        low, high = 0, 100
+    elif scale_min is not None and scale_max is not None:
+        low, high = scale_min, scale_max
+    else:
+        low, high = float(z.min().min()), float(z.max().max())
+    return {"zmin": low, "zmax": high, "colorscale": SEQUENTIAL_SCALES[value]}
+
+
+def _colorbar(value: str) -> dict:
+    """Short title; the orientation bar names its two ends instead of a long title."""
+    bar = {"thickness": 14, "len": 0.9, "tickfont": {"size": 12}}
+    if value == "orientation":
+        return {**bar, "title": {"text": "Orientation"}, "tickvals": [-100, -50, 0, 50, 100],
+                "ticktext": ["-100 Management", "-50", "0", "+50", "+100 Leadership"]}
+    return {**bar, "title": {"text": wrap(VALUE_LABELS[value], 12)}}
+
+
+def _cell_hover(row: str, dim: str, value: str, cell: pd.Series | None) -> str:
+    head = f"<b>{group_label(row)}</b> · {dim_label(dim)}"
+    if cell is None:
+        return f"{head}<br>hidden or no data"
+    text = f"{head}<br>{VALUE_LABELS[value]}: {num(cell[value])}<br>n = {num(cell.get('n'), 0)}"
+    if value == "orientation":
+        text += f"<br>{ci_text(cell.get('orientation_ci_low'), cell.get('orientation_ci_high'))}"
+    return text
+
+
+def heatmap(scores: pd.DataFrame, value: str = "orientation", *, include_all: bool = True,
+            scale_min: float | None = None, scale_max: float | None = None,
+            title: str | None = None) -> go.Figure:
+    """Rows = groups ("all" first), columns = dimensions, cell text = the value.
+
+    Pole means use ``scale_min``/``scale_max`` as colour bounds when given, else the data range.
+    """
+    if value not in VALUES:
+        raise ValueError(f"value must be one of {', '.join(VALUES)}, not {value!r}")
+    if is_empty(scores, ("group", "dimension", value)):
+        return empty_figure("No group scores to show: groups may be below the anonymity minimum.")
+    df = scores.dropna(subset=[value]).copy()
+    df["group"], df["dimension"] = df["group"].astype(str), df["dimension"].astype(str)
+    if not include_all:
+        df = df[df["group"] != ALL_GROUP]
+    if df.empty:
+        return empty_figure("No group scores to show: groups may be below the anonymity minimum.")
+    groups = ordered(df["group"])
+    if ALL_GROUP in groups:
+        groups = [ALL_GROUP] + [g for g in groups if g != ALL_GROUP]
+    dims = ordered(df["dimension"])
+    cells = {(r["group"], r["dimension"]): r for _, r in df.iterrows()}
+    z = df.pivot_table(index="group", columns="dimension", values=value, aggfunc="first")
+    z = z.reindex(index=groups, columns=dims)
+    matrix = [[None if pd.isna(v) else float(v) for v in row] for row in z.to_numpy()]
+    hover = [[_cell_hover(g, d, value, cells.get((g, d))) for d in dims] for g in groups]
+    fig = go.Figure(go.Heatmap(
+        z=matrix, x=[wrap(dim_label(d), 14) for d in dims],
+        y=[wrap(group_label(g), 28) for g in groups],
+        texttemplate="%{z:.1f}", textfont={"size": 13}, hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>", xgap=2, ygap=2,
+        colorbar=_colorbar(value), **_value_range(value, z, scale_min, scale_max)))
+    apply_layout(fig, title, height=max(300, 170 + 40 * len(groups)), top=100)
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(side="top", showgrid=False, tickangle=0)
+    return fig
