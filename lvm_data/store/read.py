@@ -187,11 +187,11 @@ def archetype_mix(cur, wave: str | None = None, where: dict | None = None,
         return Result(_empty(cols), k, n, message=_too_small(n, k))
     filt, params = _filters(cur, where)
     table = cur.execute(f"""
-        SELECT s.dimension, s.archetype, count(*) AS n,
-               count(*) / sum(count(*)) OVER (PARTITION BY s.dimension) AS share
+        SELECT s.dimension, s.archetype, count(*) AS n
         FROM scores s JOIN respondents r ON r.rid = s.rid
         WHERE s.wave_id = ?{filt} GROUP BY ALL ORDER BY s.dimension, s.archetype""",
                         [info["wave_id"], *params]).df()
+    table["share"] = table["n"] / table.groupby("dimension")["n"].transform("sum")
     return Result(table, k, n)
 
 

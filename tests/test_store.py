@@ -1,0 +1,117 @@
+"""Read queries: filters, comparisons, distributions and trends, checked by hand."""
+import pytest
+
+from conftest import write_plain
+from lvm_data import ingest, store
+from lvm_data.instrument import load_default
+from lvm_data.store import Selection
+
+ITEMS = load_default().items
+
+
+def uniform(pid, dept, lead, man, role="IC", team="T"):
+    """Every leadership item answered `lead`, every management item `man` (reverse items
+    mirrored), so each pole score is exactly that value."""
+    row = {"Respondent ID": pid, "Department": dept, "Team": team, "Role": role}
+    for item in ITEMS:
+        want = lead if item.pole == "leadership" else man
+        row[item.id] = 6 - want if item.reverse else want
+    return row
+
+
+@pytest.fixture
+def two_depts(tmp_path, con):
+    # A: L = 4,4,5,3,4 with M = 2 -> orientation 100 (L - 2) / 4 = 50,50,75,25,50
+    # B: L = 3 with M = 3,4,3,2,3 -> orientation 0,-25,0,25,0
+    rows = [uniform(f"a{i}", "A", lead, 2) for i, lead in enumerate([4, 4, 5, 3, 4])]
+    rows += [uniform(f"b{i}", "B", 3, man) for i, man in enumerate([3, 4, 3, 2, 3])]
+    ingest.import_file(con, write_plain(tmp_path / "d.csv", rows), ingest.Options(wave="w"))
+    return con
+
+
+def test_compare_welch_by_hand(two_depts):
+    res = store.compare(two_depts.cursor(), Selection(where={"department": ["A"]}, label="A"),
+                        Selection(where={"department": ["B"]}, label="B"))
+    row = res.table.iloc[0]
+    assert (row["n_a"], row["n_b"]) == (5, 5)
+    assert row["difference"] == pytest.approx(50.0)
+    # both sd^2 = 312.5; se = sqrt(312.5/5 * 2) = 11.1803; Welch df = 8; t(0.975, 8) = 2.3060
+    assert row["ci_low"] == pytest.approx(50 - 2.3060 * 11.18034, abs=1e-3)
+    assert row["ci_high"] == pytest.approx(50 + 2.3060 * 11.18034, abs=1e-3)
+    assert len(res.table) == 5
+
+
+def test_compare_side_below_minimum(two_depts):
+    res = store.compare(two_depts.cursor(), Selection(where={"department": ["A"]}, label="A"),
+                        Selection(where={"department": ["Nope"]}, label="Nope"))
+    assert res.table.empty and "Nope has 0 respondents" in res.message
+
+
+def test_hostile_filters(two_depts):
+    cur = two_depts.cursor()
+    res = store.group_scores(cur, where={"department": ["A' OR '1'='1"]})
+    assert res.table.empty and res.population == 0
+    with pytest.raises(store.QueryError):
+        store.group_scores(cur, where={'department" OR 1=1 --': ["A"]})
+    with pytest.raises(store.QueryError):
+        store.group_scores(cur, by="role; DROP TABLE scores")
+    with pytest.raises(store.QueryError):
+        store.group_scores(cur, wave="no such wave")
+    assert two_depts.execute("SELECT count(*) FROM scores").fetchone()[0] == 50
+
+
+def test_filter_any_of_values_and_attribute_values(two_depts):
+    cur = two_depts.cursor()
+    res = store.group_scores(cur, by="department", where={"department": ["A", "B"]})
+    assert sorted(set(res.table["group"])) == ["A", "B"]
+    assert store.attribute_values(cur, "department") == ["A", "B"]
+
+
+def test_archetype_mix_by_hand(two_depts):
+    mix = store.archetype_mix(two_depts.cursor()).table
+    ve = mix[mix["dimension"] == "vision_execution"].set_index("archetype")
+    # A: L >= 3 and M = 2 -> Leadership-led x5; B: L = 3, M = 3,4,3,3 high -> Integrator x4,
+    # M = 2 -> Leadership-led x1
+    assert ve.loc["Leadership-led", "n"] == 6 and ve.loc["Integrator", "n"] == 4
+    assert ve["share"].sum() == pytest.approx(1.0)
+
+
+def test_item_distribution_counts(tmp_path, con):
+    rows = [uniform(f"p{i}", "A", 4, 2) for i in range(6)]
+    for i, v in enumerate([1, 2, 2, 5, 5, 5]):
+        rows[i]["VE_L1"] = v
+    ingest.import_file(con, write_plain(tmp_path / "i.csv", rows), ingest.Options(wave="w"))
+    dist = store.item_distribution(con.cursor(), "vision_execution").table
+    ve1 = dist[dist["item_id"] == "VE_L1"]
+    assert ve1["value"].tolist() == [1, 2, 5]
+    assert ve1["count"].tolist() == [1, 2, 3]
+    assert ve1["share"].tolist() == pytest.approx([1 / 6, 2 / 6, 3 / 6])
+    assert ve1["label"].tolist() == ["Strongly disagree", "Disagree", "Strongly agree"]
+    assert list(dict.fromkeys(dist["item_id"]))[:4] == ["VE_L1", "VE_L2", "VE_L3", "VE_L4"]
+
+
+def test_trends_per_wave(tmp_path, con):
+    first = [uniform(f"p{i}", "A", 3, 3) for i in range(5)]      # orientation 0
+    second = [uniform(f"p{i}", "A", 5, 3) for i in range(5)]     # 100 * 2 / 4 = 50
+    ingest.import_file(con, write_plain(tmp_path / "1.csv", first),
+                       ingest.Options(wave="spring", wave_date=__import__("datetime").date(2025, 3, 1)))
+    ingest.import_file(con, write_plain(tmp_path / "2.csv", second),
+                       ingest.Options(wave="autumn", wave_date=__import__("datetime").date(2025, 9, 1)))
+    t = store.trends(con.cursor()).table
+    ve = t[t["dimension"] == "vision_execution"]
+    assert ve["wave"].tolist() == ["spring", "autumn"]
+    assert ve["orientation"].tolist() == pytest.approx([0.0, 50.0])
+    assert store.wave_row(con.cursor(), None)["name"] == "autumn"
+
+
+def test_rename_and_delete_wave(two_depts):
+    cur = two_depts.cursor()
+    store.rename_wave(cur, "w", "2026 pulse")
+    assert store.waves(cur)["wave"].tolist() == ["2026 pulse"]
+    with pytest.raises(ValueError):
+        store.rename_wave(cur, "missing", "x")
+    store.delete_wave(cur, "2026 pulse")
+    for table in ("respondents", "scores", "waves", "items"):
+        assert cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    assert not cur.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_name LIKE 'answers_%'").fetchone()[0]
