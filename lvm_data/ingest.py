@@ -179,6 +179,7 @@ def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
         wave_key=None if options.wave else (kinds["wave"].key if "wave" in kinds else None),
         finished_key=kinds["finished"].key if "finished" in kinds else None,
         progress_key=kinds["progress"].key if "progress" in kinds else None,
+        submitted_key=kinds["submitted"].key if "submitted" in kinds else None,
         include_partial=options.include_partial, salt=schema.salt(cur),
         row_offset=layout.skip_rows + 1)
 

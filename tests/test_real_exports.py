@@ -56,3 +56,62 @@ def test_bfi_big_five_as_custom_instrument(tmp_path, con):
             assert got["leadership"] == pytest.approx(statistics.fmean(p[0] for p in picked))
             assert got["management"] == pytest.approx(statistics.fmean(p[1] for p in picked))
             assert got["orientation"] == pytest.approx(statistics.fmean(orient))
+
+
+QUALTRICS = ["QualtricsTools_Single_Answer_Matrix_Questions_Insights.csv",
+             "QualtricsTools_Single_Answer_Matrix_Questions_Legacy.csv"]
+
+
+@pytest.mark.parametrize("name", QUALTRICS)
+def test_qualtrics_matrix_both_layouts(name, con):
+    """Q2 (leadership, Q2_3 reversed) against the 'Export Tags' matrix (management), 1-4.
+
+    By hand from the file: L per respondent 8/3, 10/3, 3, 3, 10/3 (Q2_3 reversed as 5 - v);
+    M 2, 2, 7/3, 8/3, 4. Means 46/15 and 39/15; orientation 100 (7/15) / 3 = 15.5556.
+    """
+    book = load_codebook(FIX / "codebooks" / "qualtrics_matrix.csv")
+    summary = ingest.import_file(con, EXT / name, ingest.Options(wave="q", codebook=book))
+    assert summary.report.tool.startswith("qualtrics")
+    assert summary.waves == [("q", 5)]
+    row = store.group_scores(con.cursor()).table.iloc[0]
+    assert row["n"] == 5
+    assert row["leadership"] == pytest.approx(46 / 15)
+    assert row["management"] == pytest.approx(39 / 15)
+    assert row["orientation"] == pytest.approx(100 * (7 / 15) / 3)
+    assert {"RecipientEmail", "IPAddress", "LocationLatitude"} & set(
+        summary.report.personal_columns) or {"EmailAddress", "IPAddress"} & set(
+        summary.report.personal_columns)
+
+
+def test_qualtrics_recoded_values_infer_their_scale(con):
+    """Recode values 10..13: the scale is inferred (10-13) and recorded with the wave.
+
+    L = 11, 12, 12, 34/3, 12 (mean 175/15); M = 11, 35/3, 35/3, 37/3, 38/3 (mean 178/15);
+    orientation = 100 * (-3/15) / 3 = -6.6667; balance = 100 * ((353/30) - 10) / 3.
+    """
+    book = load_codebook(FIX / "codebooks" / "qualtrics_recoded.csv")
+    ingest.import_file(con, EXT / QUALTRICS[0], ingest.Options(wave="r", codebook=book))
+    wave = store.waves(con.cursor()).iloc[0]
+    assert (wave["scale_min"], wave["scale_max"]) == (10, 13)
+    row = store.group_scores(con.cursor()).table.iloc[0]
+    assert row["orientation"] == pytest.approx(-20 / 3)
+    assert row["balance"] == pytest.approx(100 * (353 / 30 - 10) / 3)
+
+
+def test_limesurvey_7_point_array(con):
+    book_path = FIX / "codebooks" / "limesurvey_qmi.csv"
+    summary = ingest.import_file(con, EXT / "PLR_tool_AP_results-survey.csv",
+                                 ingest.Options(wave="l", codebook=load_codebook(book_path)))
+    assert summary.report.tool == "limesurvey"
+    with open(EXT / "PLR_tool_AP_results-survey.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(book_path, newline="") as fh:
+        expected = [s["imagery"] for s in independent_scores(rows, list(csv.DictReader(fh)), 1, 7)
+                    if "imagery" in s]
+    row = store.group_scores(con.cursor()).table.iloc[0]
+    assert row["n"] == len(expected) == 50
+    assert row["leadership"] == pytest.approx(statistics.fmean(e[0] for e in expected))
+    assert row["management"] == pytest.approx(statistics.fmean(e[1] for e in expected))
+    sd = statistics.stdev(100 * (e[0] - e[1]) / 6 for e in expected)
+    half = 2.0096 * sd / 50 ** 0.5          # t(0.975, 49) = 2.0096
+    assert row["orientation_ci_high"] - row["orientation"] == pytest.approx(half, rel=1e-4)

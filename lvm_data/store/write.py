@@ -32,6 +32,7 @@ class Plan:
     wave_key: str | None = None
     finished_key: str | None = None
     progress_key: str | None = None
+    submitted_key: str | None = None              # LimeSurvey: blank submit date = unfinished
     include_partial: bool = False
     salt: str = ""
     row_offset: int = 1                           # spreadsheet row of the first data row
@@ -114,6 +115,8 @@ def _unfinished_sql(plan: Plan) -> str | None:
         parts.append(f"lower(trim(s.{quote_key(plan.finished_key)})) IN ('0', 'false', 'no')")
     if plan.progress_key:
         parts.append(f"TRY_CAST(s.{quote_key(plan.progress_key)} AS DOUBLE) < 100")
+    if plan.submitted_key:
+        parts.append(f"coalesce(trim(s.{quote_key(plan.submitted_key)}), '') = ''")
     return " OR ".join(parts) or None
 
 
