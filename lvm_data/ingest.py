@@ -254,7 +254,7 @@ class Summary:
     def line(self) -> str:
         done = ", ".join(f"{name!r} ({n:,} respondents)" for name, n in self.waves)
         skipped = self.report.rows_rejected
-        extra = f"; {skipped:,} rows skipped" if skipped else ""
+        extra = f"; {skipped:,} row{'s' * (skipped != 1)} skipped" if skipped else ""
         return f"imported {done} from a {formats.TOOLS.get(self.report.tool, self.report.tool)} " \
                f"export{extra}"
 

@@ -112,3 +112,31 @@ def test_sample_import_scores_on_fresh_database(tmp_path):
     assert out.count("respondents") == 2
     rows = list(csv.DictReader(io.StringIO(run("scores", "--by", "role", "--db", db).stdout)))
     assert rows and all(int(r["n"]) >= 5 for r in rows)
+
+
+def test_dry_run_prints_the_report_and_writes_nothing(tmp_path):
+    db = str(tmp_path / "cli.duckdb")
+    src = hand_file(tmp_path).read_text().splitlines()
+    src[3] = src[3].replace(",4,", ",banana,", 1)          # one answer off the scale
+    bad = tmp_path / "dry.csv"
+    bad.write_text("\n".join(src) + "\n")
+    out = run("import", str(bad), "--dry-run", "--db", db).stdout
+    assert "rows read: 8" in out and "rows importable: 7" in out
+    assert "row 4, column" in out and "'banana'" in out
+    assert "unrecognised answer 'banana': 1" in out
+    assert run("waves", "--db", db).stdout.count("\n") == 1      # header only
+    failed = run("import", str(bad), "--db", db, check=False)
+    assert failed.returncode == 2 and "--skip-invalid" in failed.stderr
+    ok = run("import", str(bad), "--skip-invalid", "--wave", "w", "--db", db).stdout
+    assert "7 respondents" in ok and "1 row skipped" in ok
+
+
+def test_settings_file_sets_the_minimum(tmp_path, monkeypatch):
+    db = str(tmp_path / "cli.duckdb")
+    run("import", str(hand_file(tmp_path)), "--wave", "w", "--db", db)
+    (tmp_path / "lvm_settings.toml").write_text("min_group_size = 3\n")
+    rows = list(csv.DictReader(io.StringIO(run("scores", "--by", "team", "--db", db).stdout)))
+    assert {r["group"] for r in rows} == {"A", "B"}               # B has 3 = minimum
+    (tmp_path / "lvm_settings.toml").write_text("min_group_size = 1\n")
+    out = run("scores", "--db", db, check=False)
+    assert out.returncode == 2 and "at least 2" in out.stderr
