@@ -91,7 +91,7 @@ def cmd_scores(args) -> int:
     con = store.connect(args.db)
     result = store.group_scores(con.cursor(), by=args.by, wave=args.wave,
                                 where=_where(args.where), min_group_size=args.min_group_size)
-    table = result.table[SCORE_COLUMNS]
+    table = result.table[SCORE_COLUMNS].sort_values(["group", "dimension"], kind="stable")
     if args.format == "json":
         print(json.dumps(json.loads(table.to_json(orient="records", double_precision=10)),
                          indent=1))

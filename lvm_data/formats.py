@@ -43,7 +43,7 @@ class Layout:
     encoding: str
     temp_files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    n_rows: int = 0
+    n_rows: int = 0          # data rows, counted up to textfile.CHECKED_ROWS
     source: Path | None = None
 
     def read_csv_sql(self) -> tuple[str, list]:

@@ -6,11 +6,13 @@ bad file leaves the database exactly as it was.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable
 
+import duckdb
 import pandas as pd
 
 from . import formats, mapping, scales
@@ -81,11 +83,6 @@ class Prepared:
 def _notify(progress: Progress | None, fraction: float, text: str) -> None:
     if progress:
         progress(fraction, text)
-
-
-def _samples(cur, keys: list[str]) -> dict[str, list[str]]:
-    df = cur.execute("SELECT * FROM staging LIMIT 200").df()
-    return {k: [v for v in df[k].tolist() if isinstance(v, str)] for k in keys}
 
 
 def _apply_overrides(matches, overrides) -> list:
@@ -204,20 +201,34 @@ def prepare(cur, path: str | Path, options: Options | None = None,
         raise
 
 
+def _whole_number_columns(sample: pd.DataFrame, keys: list[str]) -> set[str]:
+    """Columns whose sampled answers are all whole numbers (blanks allowed)."""
+    out = set()
+    for key in keys:
+        values = sample[key].dropna().astype(str).str.strip()
+        if len(values) and values.str.fullmatch(r"-?\d{1,9}").all():
+            out.add(key)
+    return out
+
+
 def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
+    fragment, params = layout.read_csv_sql()
     try:
-        rows = write.stage(cur, *layout.read_csv_sql())
-    except Exception as exc:  # DuckDB's parser names the line; keep only that sentence
+        sample = write.sample_rows(cur, fragment, params)
+        if sample.empty:
+            raise ImportProblem("the file has a header but no responses")
+        instrument = _instrument(options)
+        samples = {k: [v for v in sample[k].head(200).tolist() if isinstance(v, str)]
+                   for k in layout.keys}
+        matches = mapping.propose(layout.columns, instrument, options.codebook,
+                                  samples=samples, tool=layout.tool)
+        matches = _apply_overrides(matches, options.overrides)
+        items = _item_columns(matches, instrument)
+        _check_items(items, instrument)
+        rows = write.stage(cur, fragment, params, _whole_number_columns(sample, list(items)))
+    except duckdb.Error as exc:  # DuckDB's parser names the line; keep only that sentence
         raise ImportProblem(_csv_error(exc)) from exc
-    if rows == 0:
-        raise ImportProblem("the file has a header but no responses")
     _notify(progress, 0.3, f"Checking {rows:,} responses")
-    instrument = _instrument(options)
-    matches = mapping.propose(layout.columns, instrument, options.codebook,
-                              samples=_samples(cur, layout.keys), tool=layout.tool)
-    matches = _apply_overrides(matches, options.overrides)
-    items = _item_columns(matches, instrument)
-    _check_items(items, instrument)
     guess, counts = _choose_scale(cur, items, instrument, layout)
     maps, bad, unrecognised = _value_maps(counts, guess.scale)
     plan = _plan(cur, matches, items, maps, bad, layout, options)
@@ -228,9 +239,16 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
 
 
 def _csv_error(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    detail = next((line for line in text if "line" in line.lower()), text[0] if text else "")
-    return f"the file cannot be read as CSV: {detail[:300]}"
+    """DuckDB's parser error, cut to the line number and what was wrong with it."""
+    text = str(exc)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if line and counts:
+        return (f"line {line.group(1)} has {counts.group(2)} fields but the header has "
+                f"{counts.group(1)}; the file may be cut off or have unbalanced quotes")
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    where = f" (line {line.group(1)})" if line else ""
+    return f"the file cannot be read as CSV{where}: {first[:200]}"
 
 
 def _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument) -> Report:

@@ -116,3 +116,17 @@ def test_limesurvey_blank_submit_date_is_unfinished(tmp_path, con, min_group):
     assert summary.report.tool == "limesurvey"
     assert summary.report.problems == {"unfinished": 1}
     assert summary.waves == [("w", 2)]
+
+
+def test_ragged_row_beyond_the_quick_check_is_reported_with_its_line(tmp_path, con):
+    from lvm_data import textfile
+    lines = tool_exports.utf8_bom_csv(tmp_path / "ok.csv").read_text(encoding="utf-8-sig")
+    header, row = lines.splitlines()[0], lines.splitlines()[1]
+    rows = [row] * (textfile.CHECKED_ROWS + 10)
+    rows[-3] = row.rsplit(",", 1)[0]                   # one field short, past the quick check
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    bad_line = 1 + len(rows) - 2
+    with pytest.raises(ImportProblem, match=f"line {bad_line} has"):
+        ingest.import_file(con, path, ingest.Options(codebook=load_codebook(BOOK)))
+    assert store.waves(con.cursor()).empty

@@ -35,18 +35,20 @@ def tiny(tmp_path, con, min_group):
 
 
 def test_respondent_scores_by_hand(tiny):
-    rows = tiny.execute("SELECT r.respondent_key, s.leadership, s.management, s.orientation, "
-                        "s.balance, s.archetype FROM scores s JOIN respondents r USING (rid) "
+    rows = tiny.execute('SELECT respondent_key, "d1__l", "d1__m" FROM respondents '
                         "ORDER BY 1").fetchall()
-    assert [r[0] for r in rows] == ["R1", "R3"]           # R2 has no leadership score
-    r1, r3 = rows
-    assert r1[1] == pytest.approx(13 / 3)
-    assert r1[2] == pytest.approx(2.5)
-    assert r1[3] == pytest.approx(100 * (13 / 3 - 2.5) / 4)     # 45.8333
-    assert r1[4] == pytest.approx(100 * ((13 / 3 + 2.5) / 2 - 1) / 4)  # 60.4167
-    assert r1[5] == "Leadership-led"                       # L >= 3, M < 3
-    assert r3[1:5] == pytest.approx((3.0, 4.0, -25.0, 62.5))
-    assert r3[5] == "Integrator"                           # L = 3 is at the midpoint: high
+    r1, r2, r3 = rows
+    assert r1[1:] == pytest.approx((13 / 3, 2.5))
+    assert r2[1:] == (None, None)          # no leadership score -> not counted at all
+    assert r3[1:] == pytest.approx((3.0, 4.0))
+
+
+def test_respondent_archetypes_by_hand(tiny):
+    # R1: L = 4.33 >= 3, M = 2.5 < 3 -> Leadership-led; R3: L = 3 (the midpoint counts as
+    # high), M = 4 -> Integrator
+    mix = store.archetype_mix(tiny.cursor(), min_group_size=2).table
+    assert dict(zip(mix["archetype"], mix["n"])) == {"Integrator": 1, "Leadership-led": 1}
+    assert mix["share"].tolist() == pytest.approx([0.5, 0.5])
 
 
 def test_group_values_and_t_interval(tiny):
@@ -57,6 +59,8 @@ def test_group_values_and_t_interval(tiny):
     assert row["orientation"] == pytest.approx((o1 + o3) / 2)        # 10.41667
     assert row["leadership"] == pytest.approx((13 / 3 + 3) / 2)
     assert row["management"] == pytest.approx((2.5 + 4) / 2)
+    # balance per respondent: 100 ((L + M) / 2 - 1) / 4 -> 60.4167 and 62.5
+    assert row["balance"] == pytest.approx((100 * ((13 / 3 + 2.5) / 2 - 1) / 4 + 62.5) / 2)
     # sample sd of two values = |diff| / sqrt(2); t(0.975, df=1) = 12.7062 (printed t table)
     half = 12.7062 * (abs(o1 - o3) / math.sqrt(2)) / math.sqrt(2)
     assert row["orientation_ci_low"] == pytest.approx((o1 + o3) / 2 - half, rel=1e-4)

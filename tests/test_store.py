@@ -54,10 +54,10 @@ def test_hostile_filters(two_depts):
     with pytest.raises(store.QueryError):
         store.group_scores(cur, where={'department" OR 1=1 --': ["A"]})
     with pytest.raises(store.QueryError):
-        store.group_scores(cur, by="role; DROP TABLE scores")
+        store.group_scores(cur, by="role; DROP TABLE respondents")
     with pytest.raises(store.QueryError):
         store.group_scores(cur, wave="no such wave")
-    assert two_depts.execute("SELECT count(*) FROM scores").fetchone()[0] == 50
+    assert two_depts.execute("SELECT count(*) FROM respondents").fetchone()[0] == 10
 
 
 def test_filter_any_of_values_and_attribute_values(two_depts):
@@ -111,7 +111,7 @@ def test_rename_and_delete_wave(two_depts):
     with pytest.raises(ValueError):
         store.rename_wave(cur, "missing", "x")
     store.delete_wave(cur, "2026 pulse")
-    for table in ("respondents", "scores", "waves", "items"):
+    for table in ("respondents", "waves", "items"):
         assert cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
     assert not cur.execute("SELECT count(*) FROM information_schema.tables "
                            "WHERE table_name LIKE 'answers_%'").fetchone()[0]

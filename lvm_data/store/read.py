@@ -11,7 +11,7 @@ import pandas as pd
 from .. import scoring
 from ..instrument import dimension_info
 from ..settings import effective_min_group_size
-from .schema import answers_table, attribute_names, quote
+from .schema import answers_table, attribute_names, pole_column, quote, wave_dimensions
 
 NOT_GIVEN = "(not given)"
 
@@ -104,19 +104,44 @@ def _too_small(n: int, k: int) -> str:
 
 
 def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataFrame:
+    """Per group (and wave): sums for every dimension in one scan, then one row per dimension."""
+    dims = wave_dimensions(cur, wave_ids)
     group_sql, group_params = _group_expr(cur, by)
     filt, filt_params = _filters(cur, where)
-    marks = ", ".join("?" * len(wave_ids))
+    aggs = []
+    for i, dim in enumerate(dims):
+        lead, man = pole_column(dim, "leadership"), pole_column(dim, "management")
+        aggs.append(f"count({lead}) AS n{i}, avg({lead}) AS l{i}, avg({man}) AS m{i}, "
+                    f"stddev_samp({lead} - {man}) AS s{i}")
     wave_cols = "w.name AS wave, w.wave_date, " if per_wave else ""
-    sql = f"""
-        SELECT {wave_cols}{group_sql} AS "group", s.dimension, count(*) AS n,
-               avg(s.leadership) AS leadership, avg(s.management) AS management,
-               avg(s.orientation) AS orientation, stddev_samp(s.orientation) AS orientation_sd,
-               avg(s.balance) AS balance, any_value((w.scale_min + w.scale_max) / 2) AS midpoint
-        FROM scores s JOIN respondents r ON r.rid = s.rid JOIN waves w ON w.wave_id = s.wave_id
-        WHERE s.wave_id IN ({marks}){filt}
-        GROUP BY ALL"""
-    return cur.execute(sql, [*group_params, *wave_ids, *filt_params]).df()
+    marks = ", ".join("?" * len(wave_ids))
+    wide = cur.execute(f"""
+        SELECT {wave_cols}{group_sql} AS "group", any_value(w.scale_min) AS smin,
+               any_value(w.scale_max) AS smax, {', '.join(aggs)}
+        FROM respondents r JOIN waves w ON w.wave_id = r.wave_id
+        WHERE r.wave_id IN ({marks}){filt}
+        GROUP BY ALL""", [*group_params, *wave_ids, *filt_params]).df()
+    return _long(wide, dims, per_wave)
+
+
+def _long(wide: pd.DataFrame, dims: list[str], per_wave: bool) -> pd.DataFrame:
+    """One row per group x dimension; orientation and balance are linear in the pole means,
+    so only the spread of (leadership - management) is needed from the respondents."""
+    keys = (["wave", "wave_date"] if per_wave else []) + ["group"]
+    span = wide["smax"] - wide["smin"]
+    parts = []
+    for i, dim in enumerate(dims):
+        lead, man = wide[f"l{i}"], wide[f"m{i}"]
+        parts.append(wide[keys].assign(
+            dimension=dim, n=wide[f"n{i}"], leadership=lead, management=man,
+            orientation=100 * (lead - man) / span, orientation_sd=100 * wide[f"s{i}"] / span,
+            balance=100 * ((lead + man) / 2 - wide["smin"]) / span,
+            midpoint=(wide["smin"] + wide["smax"]) / 2))
+    if not parts:
+        return pd.DataFrame(columns=[*keys, "dimension", "n"])
+    out = pd.concat(parts, ignore_index=True)
+    out["order"] = out["dimension"].map({d: i for i, d in enumerate(dims)})
+    return out[out["n"] > 0].reset_index(drop=True)
 
 
 def _apply_minimum(raw: pd.DataFrame, k: int, keys: list[str]) -> tuple[pd.DataFrame, int, int]:
@@ -137,14 +162,14 @@ def group_scores(cur, by: str | None = None, wave: str | None = None,
         return Result(_empty(scoring.GROUP_COLUMNS), k, n, message=_too_small(n, k))
     raw = _raw_groups(cur, [info["wave_id"]], by, where, per_wave=False)
     shown, cells, groups = _apply_minimum(raw, k, ["group"])
-    table = scoring.finish_groups(shown)[scoring.GROUP_COLUMNS]
-    table = _sort(table, ["group"])
+    table = _sort(scoring.finish_groups(shown), ["group"])[scoring.GROUP_COLUMNS]
     msg = _hidden_message(groups, cells, k)
     return Result(table, k, n, groups, cells, msg, {"wave": info["name"]})
 
 
 def _sort(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    return table.sort_values([*keys, "dimension"], kind="stable").reset_index(drop=True)
+    """Groups alphabetically, dimensions in instrument order."""
+    return table.sort_values([*keys, "order"], kind="stable").reset_index(drop=True)
 
 
 def _hidden_message(groups: int, cells: int, k: int) -> str | None:
@@ -171,8 +196,7 @@ def trends(cur, by: str | None = None, where: dict | None = None,
         return Result(_empty(cols), k, n, message=_too_small(n, k))
     raw = _raw_groups(cur, ids, by, where, per_wave=True)
     shown, cells, groups = _apply_minimum(raw, k, ["wave", "group"])
-    table = scoring.finish_groups(shown)[cols]
-    table = table.sort_values(["wave_date", "wave", "group", "dimension"]).reset_index(drop=True)
+    table = _sort(scoring.finish_groups(shown), ["wave_date", "wave", "group"])[cols]
     return Result(table, k, n, groups, cells, _hidden_message(groups, cells, k))
 
 
@@ -185,12 +209,21 @@ def archetype_mix(cur, wave: str | None = None, where: dict | None = None,
     cols = ["dimension", "archetype", "n", "share"]
     if n < k:
         return Result(_empty(cols), k, n, message=_too_small(n, k))
+    dims = wave_dimensions(cur, [info["wave_id"]])
     filt, params = _filters(cur, where)
-    table = cur.execute(f"""
-        SELECT s.dimension, s.archetype, count(*) AS n
-        FROM scores s JOIN respondents r ON r.rid = s.rid
-        WHERE s.wave_id = ?{filt} GROUP BY ALL ORDER BY s.dimension, s.archetype""",
-                        [info["wave_id"], *params]).df()
+    mid = (info["scale_min"] + info["scale_max"]) / 2
+    aggs, agg_params = [], []
+    for i, dim in enumerate(dims):
+        lead, man = pole_column(dim, "leadership"), pole_column(dim, "management")
+        for j, (hl, hm) in enumerate(((">=", ">="), (">=", "<"), ("<", ">="), ("<", "<"))):
+            aggs.append(f"count(*) FILTER (WHERE {lead} {hl} ? AND {man} {hm} ?) AS a{i}_{j}")
+            agg_params += [mid, mid]
+    row = cur.execute(f"SELECT {', '.join(aggs)} FROM respondents r WHERE r.wave_id = ?{filt}",
+                      [*agg_params, info["wave_id"], *params]).fetchone()
+    records = [(dim, scoring.ARCHETYPES[j], row[4 * i + j])
+               for i, dim in enumerate(dims) for j in range(4)]
+    table = pd.DataFrame(records, columns=["dimension", "archetype", "n"])
+    table = table[table["n"] > 0].reset_index(drop=True)
     table["share"] = table["n"] / table.groupby("dimension")["n"].transform("sum")
     return Result(table, k, n)
 

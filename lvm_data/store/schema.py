@@ -1,11 +1,14 @@
 """The database file: its tables, and one connection per process.
 
-Respondents, scores and waves live in fixed tables; each wave's raw answers live in
-a table of their own (``answers_<wave_id>``) with one column per item, because a
-wave's items depend on its instrument and a wide table loads as fast as the CSV.
+One row per respondent holds its attributes and, per dimension, its two pole scores
+(``<dimension>__l``, ``<dimension>__m``, both NULL when the respondent does not count on
+that dimension): every dashboard query is then a single scan with no join. Each wave's
+raw answers live in a table of their own (``answers_<wave_id>``), one column per item,
+because a wave's items depend on its instrument and a wide table loads as fast as the CSV.
 """
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from pathlib import Path
@@ -32,19 +35,27 @@ CREATE TABLE IF NOT EXISTS attributes (name VARCHAR PRIMARY KEY, label VARCHAR, 
 CREATE TABLE IF NOT EXISTS respondents (
     rid BIGINT, wave_id INTEGER, respondent_key VARCHAR,
     department VARCHAR, team VARCHAR, role VARCHAR);
-CREATE TABLE IF NOT EXISTS scores (
-    wave_id INTEGER, rid BIGINT, dimension VARCHAR, leadership DOUBLE, management DOUBLE,
-    orientation DOUBLE, balance DOUBLE, archetype VARCHAR);
+CREATE TABLE IF NOT EXISTS dimensions (name VARCHAR PRIMARY KEY, position INTEGER);
 """
 
 _lock = threading.Lock()
 
 
+_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+
+
 def quote(identifier: str) -> str:
     """Quote an identifier that came from a file, after checking its alphabet."""
-    if not valid_identifier(identifier):
+    if not _SAFE.match(identifier or ""):
         raise ValueError(f"not a valid identifier: {identifier!r}")
     return '"' + identifier + '"'
+
+
+def pole_column(dimension: str, pole: str) -> str:
+    """The quoted column holding a dimension's leadership or management pole scores."""
+    if not valid_identifier(dimension):
+        raise ValueError(f"not a valid dimension key: {dimension!r}")
+    return quote(f"{dimension}__{pole[0]}")
 
 
 def answers_table(wave_id: int) -> str:
@@ -96,3 +107,21 @@ def ensure_attribute(cur, name: str, label: str) -> None:
     cur.execute(f"ALTER TABLE respondents ADD COLUMN {quote(name)} VARCHAR")
     pos = cur.execute("SELECT coalesce(max(position), 0) + 1 FROM attributes").fetchone()[0]
     cur.execute("INSERT INTO attributes VALUES (?, ?, ?)", [name, label, pos])
+
+
+def ensure_dimension(cur, name: str) -> None:
+    """A new dimension (custom instruments) gets its two pole columns."""
+    if cur.execute("SELECT 1 FROM dimensions WHERE name = ?", [name]).fetchone():
+        return
+    for pole in ("leadership", "management"):
+        cur.execute(f"ALTER TABLE respondents ADD COLUMN {pole_column(name, pole)} DOUBLE")
+    pos = cur.execute("SELECT coalesce(max(position), 0) + 1 FROM dimensions").fetchone()[0]
+    cur.execute("INSERT INTO dimensions VALUES (?, ?)", [name, pos])
+
+
+def wave_dimensions(cur, wave_ids: list[int]) -> list[str]:
+    """Dimensions measured in these waves, in instrument order."""
+    marks = ", ".join("?" * len(wave_ids))
+    rows = cur.execute(f"SELECT dimension FROM items WHERE wave_id IN ({marks}) "
+                       "GROUP BY dimension ORDER BY min(position), dimension", wave_ids).fetchall()
+    return [r[0] for r in rows]

@@ -1,0 +1,57 @@
+"""Leadership-vs-Management survey dashboard: the Streamlit entrypoint.
+
+Run with ``streamlit run app.py``. The filters are drawn here, once, so they appear on
+every page and live in the URL; each page only reads them (``lvm_ui.filters.current``),
+asks ``lvm_data`` for anonymity-checked results and renders them. Page scripts live in
+``views/``, not ``pages/``: Streamlit treats a ``pages/`` folder as an old-style
+multipage app on a server's first run, which breaks deep links right after a restart.
+"""
+import streamlit as st
+
+from lvm_data.settings import SettingsError
+from lvm_ui import bound, common, filters
+
+st.set_page_config(page_title="Leadership vs Management", page_icon=":material/explore:",
+                   layout="wide")
+
+
+
+def _home() -> None:
+    """The bare address opens the Overview under its own path, keeping the parameters."""
+    st.switch_page(PAGES[0], query_params={k: st.query_params.get_all(k)
+                                           for k in st.query_params})
+
+
+PAGES = [
+    st.Page("views/overview.py", title="Overview", url_path="overview",
+            icon=":material/dashboard:"),
+    st.Page("views/teams.py", title="Teams & roles", url_path="teams",
+            icon=":material/groups:"),
+    st.Page("views/dimensions.py", title="Dimensions & items", url_path="dimensions",
+            icon=":material/stacked_bar_chart:"),
+    st.Page("views/compare.py", title="Compare", url_path="compare",
+            icon=":material/compare_arrows:"),
+    st.Page("views/map.py", title="Leadership–management map", url_path="map",
+            icon=":material/scatter_plot:"),
+    st.Page("views/trends.py", title="Trends", url_path="trends",
+            icon=":material/trending_up:"),
+    st.Page("views/data.py", title="Data", url_path="data", icon=":material/database:"),
+]
+
+# Streamlit serves the default page at "/" only; a hidden default that redirects keeps
+# every page, Overview included, at a path that names it (and in share links).
+page = st.navigation([st.Page(_home, title="Home", default=True, visibility="hidden"), *PAGES])
+if page.url_path == "":
+    page.run()
+bound.start_run()
+notice = st.container()
+try:
+    cur = common.cursor()
+    filters.sidebar(cur)
+except SettingsError as exc:
+    st.error(f"The settings file cannot be used: {exc}", icon=":material/error:")
+    st.stop()
+link = st.sidebar.container()
+page.run()
+bound.render_notices(notice)
+filters.share_link(link, page.url_path)

@@ -1,0 +1,38 @@
+"""CSV downloads that are safe to open in a spreadsheet.
+
+Group names and other text come from uploaded files, so a cell such as ``=HYPERLINK(...)``
+would run as a formula in Excel or LibreOffice. Every text cell that starts with a
+formula trigger gets a leading single quote; numbers are written as numbers, so a
+negative orientation stays a number rather than turning into text.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """Neutralise one value; anything that is not a string passes through unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _is_number_column(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with text cells and column names made formula-safe."""
+    out = df.copy()
+    for column in out.columns:
+        if not _is_number_column(out[column]):
+            out[column] = out[column].astype(object).map(safe_text)
+    out.columns = [safe_text(str(c)) for c in out.columns]
+    return out
+
+
+def scores_csv(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV (with a byte-order mark so Excel reads accents) of a scores table."""
+    return neutralise(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

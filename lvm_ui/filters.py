@@ -1,0 +1,186 @@
+"""The global filters, drawn once by the entrypoint so every page shares them.
+
+Each filter is a URL-bound widget (``bound``), so the address bar always holds the
+current view. The outcome is a ``Filters`` value that pages read with ``current()``;
+its query methods pass the wave, the ``where`` dict and the anonymity minimum to every
+store call, so no chart, table or download can forget a filter.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from lvm_data import store
+from lvm_data.settings import load_settings
+
+from . import bound, common, params
+
+FIXED = ("department", "team", "role")
+GLOBAL_KEYS = {"wave", *FIXED, "min_group"}
+# Page-level bound widgets; listed so a link to another page's setting is not "unknown".
+PAGE_KEYS = {"group", "trend_group", "dimension", "value", "map_dimension", "compare_by",
+             "side_a", "side_b"}
+MAX_MIN_GROUP = 1000
+_STATE = "_lvm_filters"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar selected; every query method applies all of it."""
+    version: str
+    waves: tuple[str, ...] = ()
+    wave: str | None = None
+    where: dict[str, list[str]] = field(default_factory=dict)
+    min_group: int = 5
+    floor: int = 5
+    attributes: tuple[str, ...] = ()
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.waves)
+
+    def _q(self, function: str, **kwargs):
+        return common.query(self.version, function, min_group_size=self.min_group, **kwargs)
+
+    def overview(self):
+        return self._q("overview", wave=self.wave, where=self.where)
+
+    def scores(self, by: str | None = None, where: dict | None = None):
+        return self._q("group_scores", by=by, wave=self.wave,
+                       where=self.where if where is None else where)
+
+    def mix(self):
+        return self._q("archetype_mix", wave=self.wave, where=self.where)
+
+    def items(self, dimension: str):
+        return self._q("item_distribution", dimension=dimension, wave=self.wave,
+                       where=self.where)
+
+    def trends(self, by: str | None = None):
+        return self._q("trends", by=by, where=self.where)
+
+    def scores_with_all(self, by: str):
+        return common.scores_with_all(self.version, by, self.wave, self.where, self.min_group)
+
+    def scale(self) -> tuple[float, float]:
+        return common.scale(self.version, self.wave)
+
+    def describe(self) -> str:
+        """Markdown-safe one-liner of the filters, for captions and downloads."""
+        parts = [f"Wave {common.md(self.wave)}"] if self.wave else []
+        for name, values in self.where.items():
+            parts.append(f"{common.attr_label(name)}: {', '.join(common.md(v) for v in values)}")
+        parts.append(f"groups of at least {self.min_group}")
+        return " · ".join(parts)
+
+
+def current() -> Filters:
+    """The filters the entrypoint drew in this run."""
+    return st.session_state[_STATE]
+
+
+def param_key(name: str) -> str:
+    """URL key of an extra attribute; prefixed only when it would clash with ours."""
+    taken = GLOBAL_KEYS | PAGE_KEYS | params.STREAMLIT_PARAMS
+    return f"attr_{name}" if name in taken else name
+
+
+def _values(version: str, name: str) -> list[str]:
+    return list(common.query(version, "attribute_values", name=name))
+
+
+def _teams(version: str, departments: list[str], waves: list[str]) -> list[str]:
+    """Teams of the chosen departments (all teams when none is chosen)."""
+    if not departments:
+        return _values(version, "team")
+    if "where" in inspect.signature(store.attribute_values).parameters:
+        return list(common.query(version, "attribute_values", name="team",
+                                 where={"department": departments}))
+    # Until the store can list values under a filter: the teams that have scores there.
+    found: set[str] = set()
+    for wave in waves:
+        result = common.query(version, "group_scores", by="team", wave=wave,
+                              where={"department": departments}, min_group_size=None)
+        found |= set(result.table["group"].astype(str))
+    return sorted(found)
+
+
+def _reset(extras: list[str], floor: int, latest: str) -> None:
+    """Back to the latest wave, everyone, and the organisation's minimum."""
+    st.session_state["wave"] = latest
+    st.session_state["min_group"] = float(floor)
+    for key in (*FIXED, *(param_key(a) for a in extras)):
+        st.session_state[key] = []
+
+
+def _attribute_filters(version: str, waves: list[str], extras: list[str]) -> dict:
+    side = st.sidebar
+    where: dict[str, list[str]] = {}
+    dept = bound.multi("Department", _values(version, "department"), "department",
+                       what="not a department in this data", container=side)
+    teams = _teams(version, dept, waves)
+    team = bound.multi("Team", teams, "team", container=side,
+                       what="not a team of the chosen departments with enough respondents"
+                       if dept else "not a team in this data")
+    role = bound.multi("Role", _values(version, "role"), "role",
+                       what="not a role in this data", container=side)
+    where.update({k: v for k, v in (("department", dept), ("team", team), ("role", role)) if v})
+    if extras:
+        keys = [param_key(a) for a in extras]
+        opened = any(st.session_state.get(k) or k in st.query_params for k in keys)
+        box = side.expander("More filters", expanded=opened, icon=":material/tune:")
+        for name, key in zip(extras, keys):
+            chosen = bound.multi(common.attr_label(name), _values(version, name), key,
+                                 what=f"not a {common.attr_label(name).lower()} in this data",
+                                 container=box)
+            if chosen:
+                where[name] = chosen
+    return where
+
+
+def sidebar(cur) -> Filters:
+    """Draw the filters in the sidebar and remember them for the page of this run."""
+    version = common.data_version(cur)
+    waves = store.waves(cur)["wave"].astype(str).tolist()
+    attributes = store.attribute_names(cur)
+    floor = load_settings().min_group_size
+    extras = [a for a in attributes if a not in FIXED]
+    side = st.sidebar
+    side.subheader("Filters", anchor=False)
+    if not waves:
+        side.info("No survey data yet: import an export on the Data page.")
+        filters = Filters(version, min_group=floor, floor=floor, attributes=tuple(attributes))
+    else:
+        wave = bound.select("Survey wave", waves[::-1], "wave",   # latest first = default
+                            what="no wave of that name", container=side)
+        where = _attribute_filters(version, waves, extras)
+        k = bound.number("Anonymity minimum", "min_group", floor, MAX_MIN_GROUP,
+                         container=side, help="Groups with fewer respondents are never shown. "
+                         "You may raise it, never lower it below the organisation's minimum.")
+        side.caption(f"Groups with fewer than {k} respondents are hidden "
+                     f"(organisation minimum: {floor}).")
+        side.button("Reset filters", on_click=_reset, args=(extras, floor, waves[-1]),
+                    icon=":material/filter_alt_off:", type="tertiary")
+        filters = Filters(version, tuple(waves), wave, where, k, floor, tuple(attributes))
+    bound.drop_unknown(GLOBAL_KEYS | PAGE_KEYS | {param_key(a) for a in extras})
+    st.session_state[_STATE] = filters
+    return filters
+
+
+def share_link(container, page_path: str) -> None:
+    """The current view as a link: page, filters and page settings."""
+    base = st.context.url or f"/{page_path}"
+    url = params.share_url(base, bound.link_values())
+    with container:
+        st.caption("Share this view — copy the link:")
+        st.code(url, language=None, wrap_lines=True)
+
+
+def scores_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """A group-scores table with readable dimension names, for tables and downloads."""
+    df = table.copy()
+    df.insert(2, "dimension_label", [common.dim_label(d) for d in df["dimension"]])
+    return df

@@ -1,0 +1,182 @@
+"""Importing an upload: options, a dry-run preview of every problem, then a confirmed write.
+
+The dry run (``ingest.import_file(..., dry_run=True)``) rolls back, so nothing is stored
+before the user presses the import button. Its report is kept per file and options in
+the session, so widgets on the page do not re-read a large file on every rerun.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from lvm_data import formats, ingest, mapping
+from lvm_data.instrument import InstrumentError, parse_codebook
+
+from . import common, mapping_editor
+
+AUTO = "auto"
+_UPLOADS = Path(tempfile.gettempdir()) / "lvm_uploads"
+
+
+def max_bytes() -> int:
+    return int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+
+
+@dataclass
+class Upload:
+    """An uploaded file saved to disk (ingest reads paths) under a content-derived name."""
+    path: Path
+    name: str
+    digest: str
+
+
+def save(uploaded) -> Upload:
+    data = uploaded.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    _UPLOADS.mkdir(parents=True, exist_ok=True)
+    _forget_old_uploads()
+    path = _UPLOADS / (digest + (Path(uploaded.name).suffix.lower()[:8] or ".csv"))
+    if not path.exists():
+        path.write_bytes(data)
+    return Upload(path, uploaded.name, digest)
+
+
+def _forget_old_uploads(max_age_s: float = 86_400) -> None:
+    """Uploads previewed but never imported are removed after a day."""
+    cutoff = time.time() - max_age_s
+    for path in _UPLOADS.iterdir():
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
+def options_form() -> tuple[ingest.Options, str]:
+    """The import options; returns them and a fingerprint for caching the dry run."""
+    c1, c2, c3 = st.columns(3)
+    tools = [AUTO, *formats.TOOLS]
+    tool = c1.selectbox("Survey tool", tools, key="imp_tool",
+                        format_func=lambda t: "Detect automatically" if t == AUTO
+                        else formats.TOOLS[t])
+    wave = c2.text_input("Wave name", key="imp_wave", max_chars=100,
+                         placeholder="From the file's wave column, else the file name",
+                         help="Leave empty to use the wave column of the file, if any.")
+    wave_date = c3.date_input("Wave date", value=date.today(), key="imp_date")
+    c4, c5, c6 = st.columns(3)
+    partial = c4.checkbox("Include partial responses", key="imp_partial",
+                          help="Unfinished responses are left out unless this is ticked.")
+    skip = c5.checkbox("Skip rows with invalid answers", key="imp_skip",
+                       help="Otherwise a file with answers off the scale is refused.")
+    codebook_file = c6.file_uploader("Codebook CSV (optional)", type=["csv"], key="imp_codebook",
+                                     help="Columns question,item; add dimension,pole,reverse "
+                                     "to define your own instrument.")
+    codebook, cb_digest = None, ""
+    if codebook_file is not None:
+        raw = codebook_file.getvalue()
+        cb_digest = hashlib.sha256(raw).hexdigest()[:12]
+        try:
+            codebook = parse_codebook(raw.decode("utf-8-sig"), codebook_file.name)
+        except (InstrumentError, UnicodeDecodeError) as exc:
+            st.error(f"The codebook cannot be used: {common.md(exc)}")
+    options = ingest.Options(wave=wave.strip() or None, wave_date=wave_date, codebook=codebook,
+                             tool=None if tool == AUTO else tool, include_partial=partial,
+                             skip_invalid=skip, max_bytes=max_bytes())
+    fingerprint = f"{tool}|{cb_digest}|{partial}"
+    return options, fingerprint
+
+
+def dry_run(upload: Upload, options: ingest.Options, fingerprint: str):
+    """The report for these options, computed once per file, options and overrides."""
+    key = f"{upload.digest}|{fingerprint}|{sorted(options.overrides.items())}"
+    cache = st.session_state.setdefault("_lvm_reports", {})
+    if key not in cache:
+        with st.spinner("Checking the file…"):
+            opts = replace(options, original_name=upload.name)
+            for old in [k for k in cache if not k.startswith(upload.digest)]:
+                del cache[old]                 # keep one file's reports, not every file's
+            cache[key] = ingest.import_file(common.connection(), upload.path, opts,
+                                            dry_run=True)
+    return cache[key]
+
+
+def show_report(report: ingest.Report) -> None:
+    """Counts, every problem found, and what will not be stored."""
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Rows read", f"{report.rows_read:,}")
+    c2.metric("Will be imported", f"{report.rows_importable:,}")
+    c3.metric("Rejected", f"{report.rows_rejected:,}")
+    waves = ", ".join(report.waves) if report.waves else "none (one wave, named as below)"
+    st.caption(f"Format: {common.md(formats.TOOLS.get(report.tool, report.tool))} · "
+               f"Waves in the file: {common.md(waves)}")
+    for note in report.notes:
+        st.caption(f":material/info: {common.md(note)}")
+    if report.personal_columns:
+        st.caption(":material/shield_person: Personal data columns, never stored: "
+                   + ", ".join(common.md(c) for c in report.personal_columns))
+    if report.problems:
+        st.warning("Problems found: " + "; ".join(
+            f"{reason}: {n:,} row{'s' if n != 1 else ''}"
+            for reason, n in sorted(report.problems.items())), icon=":material/warning:")
+        st.dataframe(report.problem_rows, hide_index=True, height=min(400, 40 + 35 * len(
+            report.problem_rows)))
+    else:
+        st.success("No problems found.", icon=":material/check_circle:")
+    if report.unrecognised:
+        st.caption("Answers that are not on the scale:")
+        st.dataframe([{"answer": k, "count": v} for k, v in sorted(report.unrecognised.items())],
+                     hide_index=True)
+
+
+def blocked(report: ingest.Report, options: ingest.Options) -> str | None:
+    """Why the import button is disabled, mirroring ingest's own checks."""
+    if report.rows_importable == 0:
+        return "No response can be imported."
+    if report.problems.get("invalid value") and not options.skip_invalid:
+        return ("Some answers are not on the scale: tick “Skip rows with invalid answers” to "
+                "import the other rows, or fix the file.")
+    return None
+
+
+def run_import(upload: Upload, options: ingest.Options) -> None:
+    """The confirmed import, with a progress bar; the outcome is shown after a rerun."""
+    bar = st.progress(0.0, text="Starting the import")
+
+    def progress(fraction: float, text: str) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=text)
+
+    try:
+        summary = ingest.import_file(common.connection(), upload.path,
+                                     replace(options, original_name=upload.name),
+                                     progress=progress)
+    except (ValueError, OSError) as exc:
+        bar.empty()
+        st.error(f"Nothing was imported: {common.md(exc)}", icon=":material/error:")
+        return
+    st.session_state["_lvm_imported"] = summary.line()
+    st.session_state["_lvm_upload_n"] = st.session_state.get("_lvm_upload_n", 0) + 1
+    st.session_state.pop("_lvm_reports", None)
+    upload.path.unlink(missing_ok=True)
+    st.rerun()
+
+
+def mapping_section(upload: Upload, options: ingest.Options, fingerprint: str):
+    """Base proposal, the user's edits, and the report with those edits applied."""
+    base = dry_run(upload, replace(options, overrides={}), fingerprint)
+    st.subheader("Column mapping", anchor=False)
+    st.caption("Check what each column becomes; change “Use as” to fix it. Changes apply to "
+               "the preview and the import.")
+    overrides = mapping_editor.edit(base.matches, base.instrument,
+                                    key=f"imp_map_{upload.digest}_{fingerprint}")
+    report = dry_run(upload, replace(options, overrides=overrides), fingerprint) \
+        if overrides else base
+    csv = mapping.to_codebook_csv(report.matches, report.instrument,
+                                  custom=report.instrument.name != "default")
+    st.download_button("Download the mapping as a codebook CSV", csv, "codebook.csv",
+                       "text/csv", icon=":material/download:")
+    return report, overrides

@@ -1,0 +1,97 @@
+"""Screenshot every page of the dashboard (full page, 1400 px wide) into docs/screenshots/.
+
+    python tools/screenshots.py                 # fresh database: the bundled sample is loaded
+    python tools/screenshots.py --db my.duckdb  # an existing database (not modified)
+
+A temporary database is used unless --db is given, so the screenshots show the sample.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from lvm_data.sample import write_sample  # noqa: E402
+
+from tools.serve import full_height, launch, server, wait_drawn  # noqa: E402
+
+PAGES = {"overview": "overview", "teams": "teams", "dimensions": "dimensions",
+         "compare": "compare", "map": "map", "trends": "trends", "data": "data",
+         # A share link with filters and one unknown parameter: the notice and the link.
+         "teams-filtered": "teams?department=Engineering&department=Sales&group=Role&foo=bar",
+         # Narrowed below the anonymity minimum: the explanation instead of numbers.
+         "overview-too-small": "overview?department=HR&role=Director"}
+OUT = ROOT / "docs" / "screenshots"
+
+
+def shoot(url: str, out: Path, width: int = 1400) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": width, "height": 1000})
+        for name, path in PAGES.items():
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.goto(f"{url}/{path}")
+            wait_drawn(page)
+            full_height(page, width)
+            target = out / f"{name}.png"
+            page.screenshot(path=str(target), full_page=True)
+            written.append(target)
+            print(f"wrote {target.relative_to(ROOT)}")
+        written.append(shoot_preview(page, url, out, width))
+        browser.close()
+    return written
+
+
+def _export_with_problems(path: Path) -> Path:
+    """A small export with one answer off the scale, so the preview shows a problem."""
+    write_sample(path, 150, seed=5, waves=1)
+    lines = path.read_text().splitlines()
+    cells = lines[3].split(",")
+    cells[-1] = "Sometimes"
+    lines[3] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def shoot_preview(page, url: str, out: Path, width: int) -> Path:
+    """The Data page after choosing a file: the import preview and the mapping editor."""
+    with tempfile.TemporaryDirectory() as tmp:
+        export = _export_with_problems(Path(tmp) / "pulse_survey.csv")
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.goto(f"{url}/data")
+        wait_drawn(page)
+        page.locator("input[type='file']").first.set_input_files(str(export))
+        page.get_by_test_id("stMetric").filter(has_text="Rows read").wait_for(timeout=60_000)
+        wait_drawn(page)
+    full_height(page, width)
+    target = out / "data-import-preview.png"
+    page.screenshot(path=str(target), full_page=True)
+    print(f"wrote {target.relative_to(ROOT)}")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="database to show (default: a fresh one with the sample)")
+    parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--width", type=int, default=1400)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or str(Path(tmp) / "screenshots.duckdb")
+        settings = Path(tmp) / "lvm_settings.toml"
+        settings.write_text("min_group_size = 5\n")
+        with server(db, settings, log=Path(tmp) / "streamlit.log") as url:
+            shoot(url, Path(args.out), args.width)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

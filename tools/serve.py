@@ -1,0 +1,104 @@
+"""Start the dashboard in a subprocess and drive it with headless Chromium.
+
+Shared by the browser tests, the screenshot script and the benchmark, so all three
+start the server, wait for it and decide "the page has finished drawing" the same way.
+The Playwright browser download does not work everywhere, so Debian's chromium is used.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("LVM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not become healthy at {url}")
+
+
+@contextlib.contextmanager
+def server(db_path: str | Path, settings: str | Path | None = None, port: int | None = None,
+           timeout: float = 60.0, log: str | Path | None = None):
+    """``streamlit run app.py`` on a free port with its own database; yields the base URL."""
+    port = port or free_port()
+    env = {**os.environ, "LVM_DB": str(db_path)}
+    if settings:
+        env["LVM_SETTINGS"] = str(settings)
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, timeout)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        if log:
+            out.close()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def wait_drawn(page, timeout: float = 60.0, settle_ms: int = 300) -> None:
+    """Until the script run has finished and every chart on the page is drawn.
+
+    Streamlit loads its 4.7 MB Plotly bundle lazily, showing an ``stSkeleton`` meanwhile,
+    so "no skeleton, every plot has its SVG" is the signal, not the end of the run alone.
+    """
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=timeout * 1000)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector("[data-testid='stApp']");
+            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+            if (document.querySelector("[data-testid='stSkeleton']")) return false;
+            const holders = document.querySelectorAll("[data-testid='stPlotlyChart']").length;
+            const plots = document.querySelectorAll(".js-plotly-plot");
+            const drawn = Array.from(plots).filter(p => p.querySelector(".main-svg")).length;
+            return plots.length >= holders && drawn === plots.length;
+        }""", timeout=timeout * 1000, polling=100)
+    page.wait_for_timeout(settle_ms)
+
+
+def full_height(page, width: int = 1400, minimum: int = 900) -> None:
+    """Grow the viewport to the content: Streamlit scrolls inside ``stMain``, not the
+    document, so a plain full-page screenshot would stop at the first screen."""
+    height = page.evaluate("""() => Math.max(
+        ...["stMain", "stSidebarContent", "stAppViewContainer"].map(id => {
+            const el = document.querySelector(`[data-testid='${id}']`);
+            return el ? el.scrollHeight : 0; }))""")
+    page.set_viewport_size({"width": width, "height": max(minimum, int(height) + 40)})
+    page.wait_for_timeout(600)   # plotly charts re-lay out after the resize

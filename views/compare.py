@@ -1,0 +1,70 @@
+"""Compare: do two selections differ, dimension by dimension, beyond the noise?"""
+import streamlit as st
+
+from lvm_data import charts, store
+from lvm_ui import bound, common, filters, layout
+
+NUMBER = st.column_config.NumberColumn
+WAVE = "wave"
+
+
+def _label(option: str) -> str:
+    return "Survey wave" if option == WAVE else common.attr_label(option)
+
+
+def sides(f: filters.Filters) -> tuple[store.Selection, store.Selection] | None:
+    """Two selections from the same attribute (or two waves), chosen in three boxes."""
+    c1, c2, c3 = st.columns(3)
+    by = bound.select("Compare", [WAVE, *f.attributes], "compare_by", index=1,
+                      format_func=_label, what="not something to compare by", container=c1)
+    values = list(f.waves) if by == WAVE else \
+        list(common.query(f.version, "attribute_values", name=by))
+    if len(values) < 2:
+        st.info(f"There is only one {_label(by).lower()} to choose: nothing to compare.")
+        return None
+    first = len(values) - 1 if by == WAVE else 0
+    second = len(values) - 2 if by == WAVE else 1
+    a = bound.select("Selection A", values, "side_a", index=first, container=c2,
+                     what=f"not a {_label(by).lower()}")
+    b = bound.select("Selection B", values, "side_b", index=second, container=c3,
+                     what=f"not a {_label(by).lower()}")
+    if by == WAVE:
+        return store.Selection(a, f.where, a), store.Selection(b, f.where, b)
+    return (store.Selection(f.wave, {**f.where, by: [a]}, a),
+            store.Selection(f.wave, {**f.where, by: [b]}, b))
+
+
+def main() -> None:
+    st.title("Compare")
+    f = layout.require_data()
+    if f is None:
+        return
+    st.caption(f.describe() + " — the compared attribute replaces its own filter.")
+    chosen = sides(f)
+    if chosen is None:
+        return
+    a, b = chosen
+    if a.label == b.label:
+        st.info("Choose two different selections to compare.")
+        return
+    result = common.compare(f.version, a, b, f.min_group)
+    if common.withheld(result):
+        return
+    st.subheader(f"{common.md(a.label)} minus {common.md(b.label)}", anchor=False)
+    st.caption("Difference in orientation points per dimension with its 95% confidence "
+               "interval; an interval that crosses 0 is not a clear difference.")
+    common.chart(charts.compare_diff(result.table, a.label, b.label), "compare")
+    if result.hidden_cells:
+        st.caption(f"{result.hidden_cells} dimension(s) left out: one side is below the "
+                   f"anonymity minimum there.")
+    df = result.table.assign(dimension=[common.dim_label(d) for d in result.table["dimension"]])
+    st.dataframe(df, hide_index=True, column_config={
+        "dimension": "Dimension", "n_a": NUMBER(f"n ({a.label})", format="%d"),
+        "n_b": NUMBER(f"n ({b.label})", format="%d"),
+        "orientation_a": NUMBER(f"Orientation ({a.label})", format="%+.1f"),
+        "orientation_b": NUMBER(f"Orientation ({b.label})", format="%+.1f"),
+        "difference": NUMBER("Difference", format="%+.1f"),
+        "ci_low": NUMBER("CI low", format="%+.1f"), "ci_high": NUMBER("CI high", format="%+.1f")})
+
+
+main()

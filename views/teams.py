@@ -1,0 +1,60 @@
+"""Teams & roles: which groups lean to leadership, which to management?"""
+import streamlit as st
+
+from lvm_data import charts
+from lvm_ui import common, filters, layout
+
+NUMBER = st.column_config.NumberColumn
+
+
+def table(rows) -> None:
+    """Every shown cell as a sortable table (click a header to sort)."""
+    df = filters.scores_frame(rows)
+    df["group"] = df["group"].replace({"all": "All respondents"})
+    st.dataframe(df.drop(columns=["dimension"]), hide_index=True, column_config={
+        "group": "Group", "dimension_label": "Dimension", "n": NUMBER("n", format="%d"),
+        "leadership": NUMBER("Leadership", format="%.2f"),
+        "management": NUMBER("Management", format="%.2f"),
+        "orientation": NUMBER("Orientation", format="%+.1f"),
+        "orientation_ci_low": NUMBER("CI low", format="%+.1f"),
+        "orientation_ci_high": NUMBER("CI high", format="%+.1f"),
+        "balance": NUMBER("Balance", format="%.1f"), "archetype": "Archetype"})
+
+
+def roles(f: filters.Filters, smin: float, smax: float) -> None:
+    st.subheader("Roles compared", anchor=False)
+    if "role" not in f.attributes:
+        st.info("The data has no role attribute.")
+        return
+    dim = layout.dimension(f, st.columns(3)[0])
+    layout.dimension_caption(dim)
+    result = f.scores("role")
+    if common.withheld(result):
+        return
+    common.chart(charts.group_pole_bars(result.table, dim, smin, smax), "roles")
+    common.hidden_note(result, "roles")
+
+
+def main() -> None:
+    st.title("Teams & roles")
+    f = layout.require_data()
+    if f is None:
+        return
+    st.caption(f.describe())
+    left, right, _ = st.columns(3)
+    by = layout.group_by(f, left)
+    value = layout.measure(right)
+    groups, rows = f.scores_with_all(by)
+    if common.withheld(groups):
+        return
+    smin, smax = f.scale()
+    st.subheader(f"{common.attr_label(by)} × dimension", anchor=False)
+    common.hidden_note(groups)
+    common.chart(charts.heatmap(rows, value, scale_min=smin, scale_max=smax), "heatmap")
+    roles(f, smin, smax)
+    st.subheader("All scores", anchor=False)
+    st.caption("Click a column header to sort. Orientation CI = 95% confidence interval.")
+    table(rows)
+
+
+main()

@@ -1,0 +1,39 @@
+"""Trends: is the orientation moving from wave to wave, overall and per group?"""
+import pandas as pd
+import streamlit as st
+
+from lvm_data import charts
+from lvm_ui import common, layout
+
+TREND_MEASURES = ("orientation", "leadership", "management")
+
+
+def main() -> None:
+    st.title("Trends")
+    f = layout.require_data()
+    if f is None:
+        return
+    st.caption("All waves · " + f.describe().split(" · ", 1)[-1])
+    if len(f.waves) < 2:
+        st.info("Only one wave has been imported: trends appear from the second wave on.")
+    left, _, _ = st.columns(3)
+    value = layout.measure(left, TREND_MEASURES)
+    population = f.trends()
+    if common.withheld(population):
+        return
+    smin, smax = f.scale()
+    st.subheader("All respondents in the filters", anchor=False)
+    common.chart(charts.trend_lines(population.table, value, scale_min=smin, scale_max=smax),
+                 "trends")
+    st.subheader("By group", anchor=False)
+    c1, c2, _ = st.columns(3)
+    by = layout.group_by(f, c1, default="department", key="trend_group")
+    dim = layout.dimension(f, c2)
+    groups = f.trends(by)
+    common.hidden_note(groups)
+    rows = pd.concat([population.table, groups.table], ignore_index=True)
+    common.chart(charts.trend_lines(rows, value, dimension=dim, scale_min=smin, scale_max=smax),
+                 "trends-by-group")
+
+
+main()
