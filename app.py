@@ -3,8 +3,8 @@
 Run with ``streamlit run app.py``. The filters are drawn here, once, so they appear on
 every page and live in the URL; each page only reads them (``lvm_ui.filters.current``),
 asks ``lvm_data`` for anonymity-checked results and renders them. Page scripts live in
-``views/``, not ``pages/``: Streamlit treats a ``pages/`` folder as an old-style
-multipage app on a server's first run, which breaks deep links right after a restart.
+``pages/``; each starts with ``lvm_ui.entry.ensure_entrypoint()`` so a deep link opened
+first after a server start still runs this file (see that module for why).
 """
 import streamlit as st
 
@@ -23,19 +23,19 @@ def _home() -> None:
 
 
 PAGES = [
-    st.Page("views/overview.py", title="Overview", url_path="overview",
+    st.Page("pages/overview.py", title="Overview", url_path="overview",
             icon=":material/dashboard:"),
-    st.Page("views/teams.py", title="Teams & roles", url_path="teams",
+    st.Page("pages/teams.py", title="Teams & roles", url_path="teams",
             icon=":material/groups:"),
-    st.Page("views/dimensions.py", title="Dimensions & items", url_path="dimensions",
+    st.Page("pages/dimensions.py", title="Dimensions & items", url_path="dimensions",
             icon=":material/stacked_bar_chart:"),
-    st.Page("views/compare.py", title="Compare", url_path="compare",
+    st.Page("pages/compare.py", title="Compare", url_path="compare",
             icon=":material/compare_arrows:"),
-    st.Page("views/map.py", title="Leadership–management map", url_path="map",
+    st.Page("pages/map.py", title="Leadership–management map", url_path="map",
             icon=":material/scatter_plot:"),
-    st.Page("views/trends.py", title="Trends", url_path="trends",
+    st.Page("pages/trends.py", title="Trends", url_path="trends",
             icon=":material/trending_up:"),
-    st.Page("views/data.py", title="Data", url_path="data", icon=":material/database:"),
+    st.Page("pages/data.py", title="Data", url_path="data", icon=":material/database:"),
 ]
 
 # Streamlit serves the default page at "/" only; a hidden default that redirects keeps

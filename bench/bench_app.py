@@ -88,7 +88,7 @@ def server_filter_changes() -> dict[str, list[float]]:
     for name in PAGES:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
         at.run()
-        at.switch_page(f"views/{name}.py")
+        at.switch_page(f"pages/{name}.py")
         at.run()
         runs = []
         for key, value in FILTER_CHANGES:

@@ -24,7 +24,7 @@ def require_data() -> filters.Filters | None:
         return f
     st.info("There is no survey data yet. Import an export on the Data page to see results.",
             icon=":material/upload_file:")
-    st.page_link("views/data.py", label="Go to the Data page", icon=":material/database:")
+    st.page_link("pages/data.py", label="Go to the Data page", icon=":material/database:")
     return None
 
 

@@ -3,6 +3,9 @@ import streamlit as st
 
 from lvm_data import charts, store
 from lvm_ui import bound, common, filters, layout
+from lvm_ui.entry import ensure_entrypoint
+
+ensure_entrypoint()
 
 NUMBER = st.column_config.NumberColumn
 WAVE = "wave"

@@ -2,6 +2,9 @@
 import streamlit as st
 
 from lvm_ui import common, filters, importer, waves_admin
+from lvm_ui.entry import ensure_entrypoint
+
+ensure_entrypoint()
 
 
 def upload_section() -> None:

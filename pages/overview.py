@@ -3,6 +3,9 @@ import streamlit as st
 
 from lvm_data import charts
 from lvm_ui import common, filters, layout
+from lvm_ui.entry import ensure_entrypoint
+
+ensure_entrypoint()
 
 
 def metrics(f: filters.Filters) -> bool:

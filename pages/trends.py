@@ -4,6 +4,9 @@ import streamlit as st
 
 from lvm_data import charts
 from lvm_ui import common, layout
+from lvm_ui.entry import ensure_entrypoint
+
+ensure_entrypoint()
 
 TREND_MEASURES = ("orientation", "leadership", "management")
 

@@ -24,7 +24,7 @@ def app(page: str | None = None, **query) -> AppTest:
         at.query_params[key] = value
     at.run()
     if page:
-        at.switch_page(f"views/{page}.py")
+        at.switch_page(f"pages/{page}.py")
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -43,10 +43,11 @@ def db():
     return store.connect(load_settings().db_path)
 
 
-def test_no_pages_folder():
-    """Streamlit runs a ``pages/`` folder as an old-style app on a server's first run, which
-    breaks a deep link opened first after a restart; the page scripts live in views/."""
-    assert not (ROOT / "pages").exists()
+def test_every_page_makes_the_entrypoint_run_first():
+    """Streamlit runs a ``pages/`` folder as an old-style app on a server's first request,
+    bypassing app.py; each page must switch it back (see lvm_ui/entry.py)."""
+    for page in (ROOT / "pages").glob("*.py"):
+        assert "\nensure_entrypoint()\n" in page.read_text(), page.name
 
 
 def test_sample_loaded_into_empty_database():
@@ -69,7 +70,7 @@ def test_every_page_renders_with_filters(page):
     at.multiselect(key="department").select("Engineering").select("Sales")
     at.multiselect(key="role").select("Individual contributor")
     at.run()
-    at.switch_page(f"views/{page}.py")
+    at.switch_page(f"pages/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.multiselect(key="department").value == ["Engineering", "Sales"]
@@ -130,7 +131,7 @@ def test_filters_survive_page_switches():
     at.selectbox(key="group").select("role")
     at.run()
     assert at.sidebar.code[0].value == "/teams?department=Sales&group=Role"
-    at.switch_page("views/map.py")
+    at.switch_page("pages/map.py")
     at.run()
     assert at.multiselect(key="department").value == ["Sales"]
     assert "department=Sales" in at.sidebar.code[0].value

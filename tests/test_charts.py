@@ -1,4 +1,6 @@
 """Chart builders: assert on the figure data (values, order, colours, CI whiskers, layout)."""
+import html
+import json
 import math
 
 import pandas as pd
@@ -95,7 +97,12 @@ def test_orientation_bars_values_order_colours_and_ci(scores):
     assert list(bar.error_x.arrayminus) == pytest.approx(
         list(pop.orientation - pop.orientation_ci_low))
     assert list(bar.error_x.array) == pytest.approx([6.0, 4.0, 3.0])
-    assert list(fig.layout.xaxis.range) == [-100, 100]
+    # zoomed, symmetric: largest CI end 31 (25 + 6), +2 for the gap and /0.85 for the value
+    # label = 38.8, rounded up to a multiple of 10
+    assert list(fig.layout.xaxis.range) == [-40, 40]
+    assert list(fig.layout.xaxis.tickvals) == [-40, -20, 0, 20, 40]
+    assert list(fig.layout.xaxis.ticktext) == ["-40", "-20", "0", "+20", "+40"]
+    assert "±40 of the ±100 scale" in fig.layout.xaxis.title.text
     assert fig.layout.yaxis.autorange == "reversed"
     assert "← Management" in texts(fig) and "Leadership →" in texts(fig)
     assert any(s.x0 == s.x1 == 0 for s in fig.layout.shapes)
@@ -127,6 +134,9 @@ def test_pole_bars_side_by_side_with_fixed_scale_and_midpoint(scores):
     assert fig.layout.barmode == "group" and list(fig.layout.yaxis.range) == [1, 5]
     mid = [s for s in fig.layout.shapes if s.y0 == s.y1 == 3]
     assert mid and mid[0].line.dash == "dash"
+    # the midpoint is named in the legend, not by an annotation on top of the last bars
+    assert mid[0].showlegend and mid[0].name == "Scale midpoint 3.0"
+    assert not fig.layout.annotations
     assert "n = 40" in lead.hovertext[0]
 
 
@@ -153,7 +163,10 @@ def test_archetype_mix_stacks_to_100_in_canonical_order():
 def test_heatmap_matrix_layout_and_diverging_scale(scores):
     fig = heatmap(scores)
     hm = fig.data[0]
-    assert hm.type == "heatmap" and hm.zmid == 0 and (hm.zmin, hm.zmax) == (-100, 100)
+    # largest |value| is 50 (Sales, Ops on vision_execution): the colour range is ±50
+    assert hm.type == "heatmap" and hm.zmid == 0 and (hm.zmin, hm.zmax) == (-50, 50)
+    assert list(hm.colorbar.tickvals) == [-50, -25, 0, 25, 50]
+    assert list(hm.colorbar.ticktext) == ["-50 Management", "-25", "0", "+25", "+50 Leadership"]
     assert list(hm.y) == ["All respondents", "Sales", "Ops"]
     assert list(hm.x) == ["Vision vs<br>Execution", "People vs<br>Process", "Team spirit"]
     assert [list(r) for r in hm.z] == [[25.0, -25.0, 0.0], [50.0, -25.0, None],
@@ -223,7 +236,8 @@ def test_likert_items_leadership_first_shortened_and_marked_reversed():
     assert "(reversed)" in label and "…" in label
     assert "(reversed)" not in fig.layout.yaxis.ticktext[1]
     plain = label.split("</span> ")[1].split(" <i>")[0].replace("<br>", " ")
-    assert len(plain) <= 60
+    assert "organisation&#39;s" in plain  # the apostrophe is escaped, as all item text is
+    assert len(html.unescape(plain)) <= 60
     assert "moves us forward." in fig.data[0].hovertext[0].replace("<br>", " ")
     assert "of n = 50" in fig.data[4].hovertext[0]
     colours = {t.name: t.marker.color for t in fig.data}
@@ -281,16 +295,20 @@ def test_quadrant_map_bubbles_lines_and_labels(scores):
     assert list(groups.text) == ["Sales", "Ops"]
     assert list(groups.marker.size) == pytest.approx([math.sqrt(12), math.sqrt(9)])
     assert groups.marker.sizemode == "diameter" and groups.marker.sizeref > 0
-    assert list(groups.textposition) == ["top center", "top center"]
+    # Sales (px 129, 451 of 500) would put its name on the "Leadership-led" corner label
+    assert list(groups.textposition) == ["bottom center", "top center"]
     assert list(groups.marker.color) == [ARCHETYPE_COLORS["Leadership-led"],
                                          ARCHETYPE_COLORS["Management-led"]]
     assert list(population.text) == ["All respondents"] and population.x[0] == 3.0
-    assert list(fig.layout.xaxis.range) == [1, 5] and list(fig.layout.yaxis.range) == [1, 5]
+    # zoomed: y 2.0..4.5 (+ 0.12 * 2.5 padding) = 1.7..4.8; x 2.5..4.0 padded to 2.32..4.18,
+    # then widened to the same 3.1 span around its centre so the map stays square
+    assert list(fig.layout.xaxis.range) == pytest.approx([1.7, 4.8])
+    assert list(fig.layout.yaxis.range) == pytest.approx([1.7, 4.8])
     assert any(s.x0 == s.x1 == 3 for s in fig.layout.shapes)
     assert any(s.y0 == s.y1 == 3 for s in fig.layout.shapes)
-    corners = {a.text.strip("</b>"): (a.x, a.y) for a in fig.layout.annotations}
-    assert corners == {"Integrator": (5, 5), "Leadership-led": (1, 5),
-                       "Management-led": (5, 1), "Developing": (1, 1)}
+    corners = {a.text.strip("</b>"): pytest.approx((a.x, a.y)) for a in fig.layout.annotations}
+    assert corners == {"Integrator": (4.8, 4.8), "Leadership-led": (1.7, 4.8),
+                       "Management-led": (4.8, 1.7), "Developing": (1.7, 1.7)}
     assert "n = 12" in groups.hovertext[0] and "Orientation: +50.0" in groups.hovertext[0]
 
 
@@ -350,3 +368,122 @@ def test_figures_serialise(scores):
     for fig in (orientation_bars(scores), heatmap(scores), quadrant_map(scores, None, 1, 5),
                 trend_lines(trends_frame())):
         assert fig.to_json()
+
+
+# ---------------------------------------------------------------- 10 untrusted text
+EVIL_GROUP, AMP_GROUP = "<img src=x onerror=alert(1)>", "A&B <b>"
+EVIL_DIM = '<a href="javascript:alert(1)">x</a>'   # a custom dimension key from a file
+RAW = ("<img", "<a href", "A&B", "B <b>", "<i>w")  # none may survive as live markup
+
+
+def evil_scores():
+    return pd.DataFrame([score_row(g, d, 10 + i, 4.0 - i / 4, 3.0 + i / 4)
+                         for i, g in enumerate(("all", EVIL_GROUP, AMP_GROUP))
+                         for d in ("vision_execution", EVIL_DIM)], columns=SCORE_COLS)
+
+
+def evil_trends():
+    rows = [dict(wave=w, wave_date=f"202{k}-01-01", **dict(zip(SCORE_COLS, r)))
+            for k, w in enumerate(("<i>w</i> 1", "W & 2")) for r in evil_scores().values]
+    return pd.DataFrame(rows)
+
+
+def evil_items():
+    dist = likert_frame([("L1", "leadership", False, EVIL_GROUP + " I lead", SHARES),
+                         ("M1", "management", True, AMP_GROUP + " I plan", SHARES)])
+    return dist.assign(label=[AMP_GROUP if v == 3 else f"<i>w {v}" for v in dist["value"]])
+
+
+def strings(node):
+    """Every string in a figure's JSON (to_json writes '<' as \\u003c, so decode first)."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from strings(v)
+
+
+@pytest.mark.parametrize("build", [
+    lambda: orientation_bars(evil_scores()), lambda: pole_bars(evil_scores(), 1, 5),
+    lambda: heatmap(evil_scores()), lambda: group_pole_bars(evil_scores(), EVIL_DIM, 1, 5),
+    lambda: quadrant_map(evil_scores(), None, 1, 5),
+    lambda: quadrant_map(evil_scores(), EVIL_DIM, 1, 5),
+    lambda: archetype_mix(pd.DataFrame({"dimension": [EVIL_DIM] * 2, "n": [5, 5],
+                                        "archetype": ["Integrator", AMP_GROUP],
+                                        "share": [0.5, 0.5]})),
+    lambda: likert_bars(evil_items(), 1, 5),
+    lambda: compare_diff(pd.DataFrame({"dimension": [EVIL_DIM], "difference": [5.0],
+                                       "ci_low": [1.0], "ci_high": [9.0]}),
+                         EVIL_GROUP, AMP_GROUP),
+    lambda: trend_lines(evil_trends()), lambda: trend_lines(evil_trends(), dimension=EVIL_DIM),
+    lambda: group_pole_bars(evil_scores(), "nope<b>", 1, 5)])
+def test_text_from_files_is_escaped_in_every_figure(build):
+    texts_ = list(strings(json.loads(build().to_json())))
+    assert [t for t in texts_ if any(raw in t for raw in RAW)] == []
+    assert any("&lt;" in t for t in texts_)  # the names did reach the figure, escaped
+    assert any("<b>" in t or "<br>" in t for t in texts_)  # our own markup still works
+
+
+def test_escape_label_and_wrap():
+    assert charts.style.escape_label(EVIL_DIM) == \
+        "&lt;a href=&#34;javascript:alert(1)&#34;&gt;x&lt;/a&gt;"
+    assert charts.style.escape_label("Tom's A&B") == "Tom&#39;s A&amp;B"
+    # wrapped on the raw text, then escaped line by line (no entity cut in half)
+    assert charts.style.wrap("Tom & Jerry <b>", 11) == "Tom &amp; Jerry<br>&lt;b&gt;"
+
+
+# ---------------------------------------------------------------- 11 ranges and labels
+@pytest.mark.parametrize("max_abs, extent", [(12.0, 20), (43.6, 50), (40.0, 40), (97.0, 100)])
+def test_heatmap_colour_range_fits_the_data(scores, max_abs, extent):
+    df = scores.assign(orientation=scores.orientation.clip(-max_abs, max_abs))
+    df.loc[5, "orientation"] = -max_abs  # Ops, vision_execution: the largest |value|
+    hm = heatmap(df).data[0]
+    assert (hm.zmin, hm.zmax, hm.zmid) == (-extent, extent, 0)
+    assert hm.colorbar.ticktext[-1] == f"+{extent} Leadership"
+
+
+def test_orientation_axis_never_zooms_below_30(scores):
+    tiny = scores.assign(orientation=1.0, orientation_ci_low=-2.0, orientation_ci_high=4.0)
+    assert list(orientation_bars(tiny).layout.xaxis.range) == [-30, 30]  # (4+2)/.85 -> 30
+
+
+def test_quadrant_axis_range_keeps_the_midpoint_inside():
+    axis_range = charts.quadrant.axis_range
+    # 3.9..4.1 with the midpoint 3: 3..4.1 padded by 0.16 (4% of the scale) = 2.84..4.26;
+    # the midpoint is then too near the left end, so lo = (3 - 0.2 * 4.26) / 0.8 = 2.685
+    assert axis_range([3.9, 4.1], 1, 5) == pytest.approx([2.685, 4.26])
+    assert axis_range([1.0, 5.0], 1, 5) == [1, 5]  # never beyond the scale
+
+
+def test_quadrant_labels_at_most_12_largest_then_hover():
+    rows = [score_row(f"Team {i:02d}", "d", 10 + i, 3.3 + (i % 6) * 0.1, 3.3 + (i // 6) * 0.1)
+            for i in range(26)]
+    fig = quadrant_map(pd.DataFrame(rows, columns=SCORE_COLS), "d", 1, 5)
+    groups = fig.data[0]
+    shown = [t for t in groups.text if t]
+    assert 0 < len(shown) <= 12
+    assert "Team 25" in shown  # the largest group is placed first
+    assert all(f"Team {i:02d}" in groups.hovertext[i] for i in range(26))
+    caption = [a.text for a in fig.layout.annotations if "hover" in a.text]
+    assert caption == [f"Names shown for the {len(shown)} largest groups that fit without "
+                       f"overlapping; hover a bubble for the other {26 - len(shown)}."]
+    ranges = [fig.layout.xaxis.range, fig.layout.yaxis.range]
+    assert all(lo < 3 < hi for lo, hi in ranges)
+
+
+def test_trend_bands_only_for_three_lines_or_fewer():
+    four = pd.concat([trends_frame(), trends_frame().query("group == 'Sales'")
+                      .assign(group="Ops"), trends_frame().query("group == 'Sales'")
+                      .assign(group="HR")])
+    fig = trend_lines(four, dimension="vision_execution")
+    lines = [t for t in fig.data if t.mode == "lines+markers"]
+    assert len(lines) == 4 and not [t for t in fig.data if t.fill == "toself"]
+    assert "95% CI" in lines[0].hovertext[0] and lines[0].error_y.array is None
+    assert any("hover a point for its CI" in a.text for a in fig.layout.annotations)
+    three = trend_lines(four[four.group != "HR"], dimension="vision_execution")
+    assert len([t for t in three.data if t.fill == "toself"]) == 3
+    assert fig.layout.yaxis.title.text == ("Vision vs Execution: orientation<br>"
+                                           "(−100 management … +100 leadership)")
