@@ -286,6 +286,21 @@ def _wave_names(prepared: Prepared, options: Options) -> list[tuple[str, str | N
     return [(Path(prepared.source).stem[:100] or "wave", None)]
 
 
+_PERIOD = re.compile(r"^(\d{4})(?:[-_ /]?(?:(H)([12])|(Q)([1-4])|(0[1-9]|1[0-2])))?\b", re.I)
+
+
+def wave_date_from_name(name: str) -> date | None:
+    """'2025-H2' -> 1 July 2025, '2026-Q3' -> 1 July 2026, '2025-03' -> 1 March 2025,
+    '2024 pulse' -> 1 January 2024: waves named by period sort in time order."""
+    m = _PERIOD.match(name.strip())
+    if not m or not 1990 <= int(m.group(1)) <= 2100:
+        return None
+    year, half, quarter, month = int(m.group(1)), m.group(3), m.group(5), m.group(6)
+    first = 1 + 6 * (int(half) - 1) if half else 1 + 3 * (int(quarter) - 1) if quarter \
+        else int(month) if month else 1
+    return date(year, first, 1)
+
+
 def _write(cur, prepared: Prepared, options: Options, progress) -> list[tuple[str, int]]:
     report, scale = prepared.report, prepared.report.scale
     done = []
@@ -293,7 +308,8 @@ def _write(cur, prepared: Prepared, options: Options, progress) -> list[tuple[st
     for i, (name, in_file) in enumerate(names):
         _notify(progress, 0.5 + 0.45 * i / len(names), f"Storing wave {name!r}")
         _, wave_id = write.next_ids(cur)
-        meta = write.WaveMeta(name, options.wave_date or date.today(), prepared.source,
+        when = options.wave_date or wave_date_from_name(name) or date.today()
+        meta = write.WaveMeta(name, when, prepared.source,
                               report.tool, scale.name, scale.min, scale.max,
                               {f"{v:g}": label for v, label in scales.value_labels(scale).items()})
         n = write.write_wave(cur, wave_id, meta, report.instrument, prepared.plan, in_file)

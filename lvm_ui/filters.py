@@ -7,7 +7,6 @@ store call, so no chart, table or download can forget a filter.
 """
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -96,16 +95,8 @@ def _teams(version: str, departments: list[str], waves: list[str]) -> list[str]:
     """Teams of the chosen departments (all teams when none is chosen)."""
     if not departments:
         return _values(version, "team")
-    if "where" in inspect.signature(store.attribute_values).parameters:
-        return list(common.query(version, "attribute_values", name="team",
-                                 where={"department": departments}))
-    # Until the store can list values under a filter: the teams that have scores there.
-    found: set[str] = set()
-    for wave in waves:
-        result = common.query(version, "group_scores", by="team", wave=wave,
-                              where={"department": departments}, min_group_size=None)
-        found |= set(result.table["group"].astype(str))
-    return sorted(found)
+    return list(common.query(version, "attribute_values", name="team",
+                             where={"department": departments}))
 
 
 def _reset(extras: list[str], floor: int, latest: str) -> None:

@@ -77,7 +77,7 @@ def test_where_filter_and_minimum(tmp_path):
     run("import", str(hand_file(tmp_path)), "--wave", "w", "--db", db)
     out = run("scores", "--where", "team=B", "--db", db)
     assert out.stdout.strip().count("\n") == 0          # header only: 3 < 5
-    assert "fewer than the anonymity minimum of 5" in out.stderr
+    assert "fewer respondents than the anonymity minimum of 5" in out.stderr
     low = run("scores", "--min-group-size", "2", "--db", db, check=False)
     assert low.returncode == 2 and "below the organisation's minimum" in low.stderr
 

@@ -155,3 +155,12 @@ def test_extra_attribute_is_filterable(tmp_path, con, min_group):
     odd = res.table[(res.table["group"] == "0-2")]
     assert odd["orientation"].tolist() == pytest.approx([0.0] * 5)
     assert odd["balance"].tolist() == pytest.approx([50.0] * 5)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("2025-H2", (2025, 7, 1)), ("2026-Q3", (2026, 7, 1)), ("2025-03", (2025, 3, 1)),
+    ("2024 pulse", (2024, 1, 1)), ("2025H1", (2025, 1, 1)), ("pulse", None), ("12345", None)])
+def test_wave_dates_from_period_names(name, expected):
+    from datetime import date
+    got = ingest.wave_date_from_name(name)
+    assert got == (date(*expected) if expected else None)

@@ -77,7 +77,7 @@ def test_group_below_minimum_is_never_reported(tiny):
     # a population below the minimum yields nothing at all, with the reason
     res = store.group_scores(tiny.cursor(), wave="w1", min_group_size=4)
     assert res.table.empty and res.population == 3
-    assert "fewer than the anonymity minimum of 4" in res.message
+    assert "fewer respondents than the anonymity minimum of 4" in res.message and "3" not in res.message
 
 
 def test_archetype_rule_at_boundaries():

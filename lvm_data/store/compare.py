@@ -38,7 +38,7 @@ def compare(cur, a: Selection, b: Selection, min_group_size: int | None = None) 
     empty = pd.DataFrame({c: [] for c in COLUMNS})
     for side, n, sel in ((side_a, n_a, a), (side_b, n_b, b)):
         if side.empty:
-            msg = (f"{sel.label or 'One selection'} has {n} respondents, fewer than the "
+            msg = (f"{sel.label or 'One selection'} has fewer respondents than the "
                    f"anonymity minimum of {k}.")
             return Result(empty, k, min(n_a, n_b), message=msg)
     m = side_a.merge(side_b, on="dimension", suffixes=("_a", "_b"))

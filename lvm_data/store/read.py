@@ -56,14 +56,21 @@ def wave_row(cur, wave: str | None) -> dict:
     return dict(zip(keys, row))
 
 
-def attribute_values(cur, name: str, wave: str | None = None) -> list[str]:
+def attribute_values(cur, name: str, wave: str | None = None,
+                     where: dict[str, list[str]] | None = None) -> list[str]:
+    """Distinct values of an attribute (e.g. the teams of the chosen departments)."""
     col = _attribute(cur, name)
-    sql = f"SELECT DISTINCT coalesce(r.{col}, ?) FROM respondents r"
-    params: list = [NOT_GIVEN]
-    if wave is not None:
-        sql += " JOIN waves w ON w.wave_id = r.wave_id WHERE w.name = ?"
-        params.append(wave)
-    return sorted(v for (v,) in cur.execute(sql, params).fetchall())
+    filt, filt_params = _filters(cur, where)
+    sql = (f"SELECT DISTINCT coalesce(r.{col}, ?) FROM respondents r "
+           "JOIN waves w ON w.wave_id = r.wave_id WHERE (? IS NULL OR w.name = ?)" + filt)
+    rows = cur.execute(sql, [NOT_GIVEN, wave, wave, *filt_params]).fetchall()
+    return sorted(v for (v,) in rows)
+
+
+def attribute_labels(cur) -> dict[str, str]:
+    """Attribute name -> the header it came from, for filter labels."""
+    rows = cur.execute("SELECT name, label FROM attributes ORDER BY position, name").fetchall()
+    return dict(rows)
 
 
 def _attribute(cur, name: str) -> str:
@@ -99,7 +106,8 @@ def population(cur, wave_ids: list[int], where=None) -> int:
 
 
 def _too_small(n: int, k: int) -> str:
-    return (f"This selection has {n} respondent{'s' if n != 1 else ''}, fewer than the "
+    """Says why, without the exact count: '1 respondent' would single someone out."""
+    return ("This selection has fewer respondents than the "
             f"anonymity minimum of {k}; widen the filters to see results.")
 
 
@@ -276,6 +284,8 @@ def overview(cur, wave: str | None = None, where: dict | None = None,
         FROM respondents r WHERE r.wave_id = ?{filt}""", [info["wave_id"], *params]).fetchone()
     table = pd.DataFrame([{"respondents": n, "departments": row[0], "teams": row[1],
                            "roles": row[2], "waves": len(waves(cur))}])
+    if n < k:
+        table = table.iloc[0:0]
     return Result(table, k, n, message=_too_small(n, k) if n < k else None,
                   extra={"wave": info["name"], "scale_min": info["scale_min"],
                          "scale_max": info["scale_max"]})
