@@ -453,8 +453,8 @@ def test_orientation_axis_never_zooms_below_30(scores):
 def test_quadrant_axis_range_keeps_the_midpoint_inside():
     axis_range = charts.quadrant.axis_range
     # 3.9..4.1 with the midpoint 3: 3..4.1 padded by 0.16 (4% of the scale) = 2.84..4.26;
-    # the midpoint is then too near the left end, so lo = (3 - 0.2 * 4.26) / 0.8 = 2.685
-    assert axis_range([3.9, 4.1], 1, 5) == pytest.approx([2.685, 4.26])
+    # the midpoint is then too near the left end, so lo = (3 - 0.25 * 4.26) / 0.75 = 2.58
+    assert axis_range([3.9, 4.1], 1, 5) == pytest.approx([2.58, 4.26])
     assert axis_range([1.0, 5.0], 1, 5) == [1, 5]  # never beyond the scale
 
 
@@ -469,7 +469,7 @@ def test_quadrant_labels_at_most_12_largest_then_hover():
     assert all(f"Team {i:02d}" in groups.hovertext[i] for i in range(26))
     caption = [a.text for a in fig.layout.annotations if "hover" in a.text]
     assert caption == [f"Names shown for the {len(shown)} largest groups that fit without "
-                       f"overlapping; hover a bubble for the other {26 - len(shown)}."]
+                       f"overlap; hover for the other {26 - len(shown)}."]
     ranges = [fig.layout.xaxis.range, fig.layout.yaxis.range]
     assert all(lo < 3 < hi for lo, hi in ranges)
 

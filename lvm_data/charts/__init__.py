@@ -10,13 +10,14 @@ from lvm_data.charts.likert import LIKERT_SCALE, likert_bars, likert_color
 from lvm_data.charts.scores import archetype_mix, group_pole_bars, orientation_bars, pole_bars
 from lvm_data.charts.style import (
     ARCHETYPE_COLORS, CONFIG, DIVERGING_SCALE, LEADERSHIP_COLOR, MANAGEMENT_COLOR,
-    PLOTLY_CONFIG, SEQUENTIAL_SCALES, SERIES_COLORS, apply_layout, chart_config, empty_figure)
+    PLOTLY_CONFIG, SEQUENTIAL_SCALES, SERIES_COLORS, apply_layout, chart_config, empty_figure,
+    escape_label)
 from lvm_data.charts.trends import trend_lines, wave_order
 
 __all__ = [
     "ARCHETYPE_COLORS", "CONFIG", "DIVERGING_SCALE", "LEADERSHIP_COLOR", "LIKERT_SCALE",
     "MANAGEMENT_COLOR", "PLOTLY_CONFIG", "SEQUENTIAL_SCALES", "SERIES_COLORS", "apply_layout",
-    "archetype_mix", "chart_config", "compare_diff", "empty_figure", "group_pole_bars",
-    "heatmap", "likert_bars", "likert_color", "orientation_bars", "pole_bars", "quadrant_map",
-    "trend_lines", "wave_order",
+    "archetype_mix", "chart_config", "compare_diff", "empty_figure", "escape_label",
+    "group_pole_bars", "heatmap", "likert_bars", "likert_color", "orientation_bars", "pole_bars",
+    "quadrant_map", "trend_lines", "wave_order",
 ]

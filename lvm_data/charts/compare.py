@@ -8,11 +8,12 @@ import plotly.graph_objects as go
 
 from lvm_data.charts.style import (
     TEXT_COLOR, apply_layout, axis_end_labels, ci_text, dim_label, empty_figure, error_arrays,
-    floats, is_empty, num, shorten, sign_color, signed, wrap)
+    escape_label, floats, is_empty, num, safe_dim, shorten, sign_color, signed, symmetric_extent,
+    wrap)
 
 
 def _diff_hover(row: pd.Series, label_a: str, label_b: str) -> str:
-    return (f"<b>{dim_label(row['dimension'])}</b><br>"
+    return (f"<b>{safe_dim(row['dimension'])}</b><br>"
             f"Difference {label_a} − {label_b}: {signed(row['difference'])} points "
             f"({ci_text(row.get('ci_low'), row.get('ci_high'))})<br>"
             f"{label_a}: {signed(row.get('orientation_a'))} (n = {num(row.get('n_a'), 0)})<br>"
@@ -22,19 +23,24 @@ def _diff_hover(row: pd.Series, label_a: str, label_b: str) -> str:
 def _symmetric_range(values: list) -> float:
     """Half-width of a symmetric axis that holds every CI end, rounded up to 10 points."""
     finite = [abs(v) for v in values if v is not None and not math.isnan(v)]
-    return min(200.0, max(20.0, math.ceil(max(finite, default=0) * 1.1 / 10) * 10))
+    return symmetric_extent(max(finite, default=0) * 1.1, 10, 20, 200)
 
 
 def compare_diff(comparison: pd.DataFrame, label_a: str, label_b: str,
                  title: str | None = None) -> go.Figure:
-    """Orientation difference (a − b) per dimension as a dot with its 95% CI."""
+    """Orientation difference (a − b) per dimension as a dot with its 95% CI.
+
+    The labels name user selections (filter values from uploaded files), so they are
+    escaped before they meet hover, axis or annotation markup.
+    """
     if is_empty(comparison, ("dimension", "difference")):
         return empty_figure("Nothing to compare: one of the groups may be below the "
                             "anonymity minimum.")
     df = comparison.dropna(subset=["difference"]).drop_duplicates("dimension")
     if df.empty:
         return empty_figure("Nothing to compare: no dimension has scores for both groups.")
-    a, b = shorten(label_a, 32), shorten(label_b, 32)
+    raw_a, raw_b = shorten(label_a, 32), shorten(label_b, 32)
+    a, b = escape_label(raw_a), escape_label(raw_b)
     x = floats(df, "difference")
     lows, highs = floats(df, "ci_low"), floats(df, "ci_high")
     plus, minus = error_arrays(x, lows, highs)
@@ -48,8 +54,8 @@ def compare_diff(comparison: pd.DataFrame, label_a: str, label_b: str,
         hovertemplate="%{hovertext}<extra></extra>", name="Difference"))
     half = _symmetric_range(x + lows + highs)
     apply_layout(fig, title, height=max(300, 150 + 62 * len(df)), top=70, showlegend=False)
-    fig.update_xaxes(range=[-half, half], zeroline=False,
-                     title_text=wrap(f"Orientation difference in points ({a} − {b}), 95% CI", 70))
+    x_title = wrap(f"Orientation difference in points ({raw_a} − {raw_b}), 95% CI", 70)
+    fig.update_xaxes(range=[-half, half], zeroline=False, title_text=x_title)
     fig.update_yaxes(autorange="reversed")
     fig.add_vline(x=0, line={"color": TEXT_COLOR, "width": 1.5})
     axis_end_labels(fig, f"← {a} leans more to management", f"{a} leans more to leadership →")

@@ -6,15 +6,25 @@ import plotly.graph_objects as go
 
 from lvm_data.charts.style import (
     ALL_GROUP, DIVERGING_SCALE, SEQUENTIAL_SCALES, VALUE_LABELS, apply_layout, ci_text,
-    dim_label, empty_figure, group_label, is_empty, num, ordered, wrap)
+    dim_label, empty_figure, group_label, is_empty, num, ordered, safe_dim, safe_group, signed,
+    symmetric_extent, wrap)
 
 VALUES = ("orientation", "leadership", "management", "balance")
+
+
+def orientation_extent(z: pd.DataFrame) -> float:
+    """Colour half-range: largest |orientation| rounded up to 10, within ±20..±100.
+
+    Group orientations rarely pass ±50, so a fixed ±100 range left every cell pale.
+    """
+    return symmetric_extent(float(z.abs().max().max()), 10, 20, 100)
 
 
 def _value_range(value: str, z: pd.DataFrame, scale_min, scale_max) -> dict:
     """Orientation is signed and centred on 0; the others use fixed or data bounds."""
     if value == "orientation":
-        return {"zmin": -100, "zmax": 100, "zmid": 0, "colorscale": DIVERGING_SCALE}
+        extent = orientation_extent(z)
+        return {"zmin": -extent, "zmax": extent, "zmid": 0, "colorscale": DIVERGING_SCALE}
     if value == "balance":
         low, high = 0, 100
     elif scale_min is not None and scale_max is not None:
@@ -24,17 +34,19 @@ def _value_range(value: str, z: pd.DataFrame, scale_min, scale_max) -> dict:
     return {"zmin": low, "zmax": high, "colorscale": SEQUENTIAL_SCALES[value]}
 
 
-def _colorbar(value: str) -> dict:
-    """Short title; the orientation bar names its two ends instead of a long title."""
+def _colorbar(value: str, extent: float = 100) -> dict:
+    """Short title; the orientation bar names its two ends and its (data-fitted) range."""
     bar = {"thickness": 14, "len": 0.9, "tickfont": {"size": 12}}
     if value == "orientation":
-        return {**bar, "title": {"text": "Orientation"}, "tickvals": [-100, -50, 0, 50, 100],
-                "ticktext": ["-100 Management", "-50", "0", "+50", "+100 Leadership"]}
+        vals = [-extent, -extent / 2, 0, extent / 2, extent]
+        text = [f"{signed(-extent, 0)} Management", signed(-extent / 2, 0), "0",
+                signed(extent / 2, 0), f"{signed(extent, 0)} Leadership"]
+        return {**bar, "title": {"text": "Orientation"}, "tickvals": vals, "ticktext": text}
     return {**bar, "title": {"text": wrap(VALUE_LABELS[value], 12)}}
 
 
 def _cell_hover(row: str, dim: str, value: str, cell: pd.Series | None) -> str:
-    head = f"<b>{group_label(row)}</b> · {dim_label(dim)}"
+    head = f"<b>{safe_group(row)}</b> · {safe_dim(dim)}"
     if cell is None:
         return f"{head}<br>hidden or no data"
     text = f"{head}<br>{VALUE_LABELS[value]}: {num(cell[value])}<br>n = {num(cell.get('n'), 0)}"
@@ -69,12 +81,13 @@ def heatmap(scores: pd.DataFrame, value: str = "orientation", *, include_all: bo
     z = z.reindex(index=groups, columns=dims)
     matrix = [[None if pd.isna(v) else float(v) for v in row] for row in z.to_numpy()]
     hover = [[_cell_hover(g, d, value, cells.get((g, d))) for d in dims] for g in groups]
+    zrange = _value_range(value, z, scale_min, scale_max)
     fig = go.Figure(go.Heatmap(
         z=matrix, x=[wrap(dim_label(d), 14) for d in dims],
         y=[wrap(group_label(g), 28) for g in groups],
         texttemplate="%{z:.1f}", textfont={"size": 13}, hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>", xgap=2, ygap=2,
-        colorbar=_colorbar(value), **_value_range(value, z, scale_min, scale_max)))
+        colorbar=_colorbar(value, zrange.get("zmax", 100)), **zrange))
     apply_layout(fig, title, height=max(300, 170 + 40 * len(groups)), top=100)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, tickangle=0)

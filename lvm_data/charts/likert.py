@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from lvm_data.charts.style import (
     LEADERSHIP_COLOR, MANAGEMENT_COLOR, MUTED_COLOR, TEXT_COLOR, apply_layout, empty_figure,
-    is_empty, num, shorten, top_legend, wrap)
+    escape_label, is_empty, num, shorten, top_legend, wrap)
 
 # Purple-green (ColorBrewer PRGn, colour-blind safe) keeps agreement apart from the pole colours.
 LIKERT_SCALE = pc.make_colorscale(pc.diverging.PRGn)
@@ -68,7 +68,7 @@ def _trace(value: float, sign: int, half: bool, ctx: dict) -> go.Bar:
     count = ctx["count"].get(value, pd.Series(0.0, index=ctx["ids"])).reindex(ctx["ids"])
     share, count = share.fillna(0.0) * 100, count.fillna(0.0)
     x = [sign * s * (0.5 if half else 1.0) for s in share]
-    label = ctx["labels"][value]
+    label = escape_label(ctx["labels"][value])
     hover = [f"<b>{wrap(t, 60)}</b><br>{num(value, 0)} = {label}: {num(s)}% "
              f"({num(c, 0)} of n = {num(ctx['n'][i], 0)})"
              for i, t, s, c in zip(ctx["ids"], ctx["texts"], share, count)]
@@ -84,8 +84,8 @@ def _trace(value: float, sign: int, half: bool, ctx: dict) -> go.Bar:
 
 
 def _context(df: pd.DataFrame, items: pd.DataFrame, smin: float, smax: float) -> dict:
-    ids = items["item_id"].astype(str).tolist()
-    df = df.assign(item_id=df["item_id"].astype(str))
+    ids = [escape_label(i) for i in items["item_id"].astype(str)]
+    df = df.assign(item_id=[escape_label(i) for i in df["item_id"].astype(str)])
     if "count" not in df.columns:
         df["count"] = float("nan")
     share = df.pivot_table(index="item_id", columns="value", values="share", aggfunc="sum")

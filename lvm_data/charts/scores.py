@@ -6,9 +6,9 @@ import plotly.graph_objects as go
 
 from lvm_data.charts.style import (
     ALL_GROUP, ARCHETYPE_COLORS, LEADERSHIP_COLOR, MANAGEMENT_COLOR, SERIES_COLORS, TEXT_COLOR,
-    apply_layout, axis_end_labels, ci_text, dim_label, empty_figure, error_arrays, floats,
-    group_label, is_empty, midpoint_line, num, ordered, pole_label, sign_color, signed,
-    top_legend, wrap)
+    apply_layout, axis_end_labels, ci_text, dim_label, empty_figure, error_arrays, escape_label,
+    floats, group_label, is_empty, midpoint_line, num, ordered, pole_label, safe_dim, sign_color,
+    signed, signed_ticks, symmetric_extent, top_legend, wrap)
 
 NO_SCORES = "No scores to show yet: import survey responses first."
 POLES = (("leadership", "Leadership pole", LEADERSHIP_COLOR),
@@ -23,25 +23,38 @@ def population(scores: pd.DataFrame) -> pd.DataFrame:
 
 def _orientation_hover(row: pd.Series) -> str:
     key = str(row["dimension"])
-    return (f"<b>{dim_label(key)}</b><br>"
+    return (f"<b>{safe_dim(key)}</b><br>"
             f"Orientation: {signed(row['orientation'])} "
             f"({ci_text(row.get('orientation_ci_low'), row.get('orientation_ci_high'))})<br>"
-            f"Leadership – {pole_label(key, 'leadership')}: {num(row.get('leadership'), 2)}<br>"
-            f"Management – {pole_label(key, 'management')}: {num(row.get('management'), 2)}<br>"
+            f"Leadership – {escape_label(pole_label(key, 'leadership'))}: "
+            f"{num(row.get('leadership'), 2)}<br>"
+            f"Management – {escape_label(pole_label(key, 'management'))}: "
+            f"{num(row.get('management'), 2)}<br>"
             f"n = {num(row.get('n'), 0)}")
 
 
+def orientation_extent(values: list, highs: list, lows: list) -> float:
+    """Half-width of the x axis: every CI end plus its value label (about 12% of the
+    half-width) fits; at least ±30 so a tiny effect does not fill the plot, at most ±100."""
+    ends = [abs(v) for v in values + highs + lows if v is not None]
+    return symmetric_extent((max(ends, default=0) + 2) / 0.85, 10, 30, 100)
+
+
 def orientation_bars(scores: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Population orientation per dimension on a fixed -100..+100 axis with 95% CI whiskers."""
+    """Population orientation per dimension with 95% CI whiskers.
+
+    The x axis is symmetric around 0 and zoomed to the data (population orientations sit
+    within about ±25, which on a ±100 axis left thin slivers); the axis title says so.
+    """
     if is_empty(scores, ("group", "dimension", "orientation")):
         return empty_figure(NO_SCORES)
     df = population(scores).dropna(subset=["orientation"])
     if df.empty:
         return empty_figure("No scores for all respondents: too few answers for the "
                             "anonymity minimum.")
-    x = floats(df, "orientation")
-    plus, minus = error_arrays(x, floats(df, "orientation_ci_low"),
-                               floats(df, "orientation_ci_high"))
+    x, lows, highs = (floats(df, c) for c in ("orientation", "orientation_ci_low",
+                                               "orientation_ci_high"))
+    plus, minus = error_arrays(x, lows, highs)
     fig = go.Figure(go.Bar(
         x=x, y=[wrap(dim_label(d)) for d in df["dimension"]], orientation="h",
         marker={"color": [sign_color(v) for v in x]},
@@ -50,11 +63,13 @@ def orientation_bars(scores: pd.DataFrame, title: str | None = None) -> go.Figur
         hovertext=[_orientation_hover(r) for _, r in df.iterrows()],
         hovertemplate="%{hovertext}<extra></extra>", name="Orientation"))
     apply_layout(fig, title, height=max(300, 140 + 62 * len(df)), top=70, showlegend=False,
-                 margin_r=60)
+                 margin_r=60, bargap=0.3)
     _value_labels(fig, fig.data[0].y, x, plus, minus)
-    fig.update_xaxes(range=[-100, 100], tickvals=[-100, -50, 0, 50, 100],
-                     ticktext=["-100", "-50", "0", "+50", "+100"], zeroline=False,
-                     title_text="Orientation score (95% CI)")
+    extent = orientation_extent(x, highs, lows)
+    tickvals, ticktext = signed_ticks(extent)
+    zoom = "" if extent >= 100 else f"; axis shows ±{extent:.0f} of the ±100 scale"
+    fig.update_xaxes(range=[-extent, extent], tickvals=tickvals, ticktext=ticktext,
+                     zeroline=False, title_text=f"Orientation score (95% CI){zoom}")
     fig.update_yaxes(autorange="reversed")
     fig.add_vline(x=0, line={"color": TEXT_COLOR, "width": 1.5})
     axis_end_labels(fig, "← Management", "Leadership →")
@@ -76,7 +91,8 @@ def _pole_bar(df: pd.DataFrame, pole: str, name: str, color: str, horizontal: bo
               labels: list[str], scale: str) -> go.Bar:
     """One pole's means as bars; hover names the pole in the dimension's own words."""
     values = floats(df, pole)
-    hover = [f"<b>{head}</b><br>{name}: {pole_label(d, pole)}<br>Mean {num(v, 2)} on {scale}"
+    hover = [f"<b>{escape_label(head)}</b><br>{name}: {escape_label(pole_label(d, pole))}<br>"
+             f"Mean {num(v, 2)} on {scale}"
              f"<br>n = {num(n, 0)}"
              for head, d, v, n in zip(df["_head"], df["dimension"], values, df["n"])]
     axis = {"x": values, "y": labels} if horizontal else {"x": labels, "y": values}
@@ -107,7 +123,7 @@ def pole_bars(scores: pd.DataFrame, scale_min: float, scale_max: float,
                  uniformtext={"minsize": 11, "mode": "hide"})
     fig.update_yaxes(range=[scale_min, scale_max], title_text=f"Mean on the {scale} scale")
     midpoint_line(fig, (scale_min + scale_max) / 2, "y",
-                  f"midpoint {num((scale_min + scale_max) / 2, 1)}", layer="below")
+                  f"Scale midpoint {num((scale_min + scale_max) / 2, 1)}", layer="below")
     return fig
 
 
@@ -134,7 +150,8 @@ def group_pole_bars(scores: pd.DataFrame, dimension: str, scale_min: float, scal
                  uniformtext={"minsize": 11, "mode": "hide"})
     fig.update_xaxes(range=[scale_min, scale_max], title_text=f"Mean on the {scale} scale")
     fig.update_yaxes(autorange="reversed")
-    midpoint_line(fig, (scale_min + scale_max) / 2, "x")
+    midpoint_line(fig, (scale_min + scale_max) / 2, "x",
+                  f"Scale midpoint {num((scale_min + scale_max) / 2, 1)}")
     return fig
 
 
@@ -158,11 +175,11 @@ def archetype_mix(mix: pd.DataFrame, title: str | None = None) -> go.Figure:
         part = part.set_axis(part["dimension"].astype(str).tolist())
         part = part[~part.index.duplicated()].reindex(dims)
         share = [None if v is None else 100 * v for v in floats(part, "share")]
-        hover = [f"<b>{dim_label(d)}</b><br>{arche}: {num(s)}%<br>"
+        hover = [f"<b>{safe_dim(d)}</b><br>{escape_label(arche)}: {num(s)}%<br>"
                  f"n = {num(n, 0)} of {num(totals.get(d), 0)}"
                  for d, s, n in zip(dims, share, part["n"])]
         traces.append(go.Bar(
-            x=share, y=labels, orientation="h", name=arche,
+            x=share, y=labels, orientation="h", name=escape_label(arche),
             marker={"color": ARCHETYPE_COLORS.get(arche, SERIES_COLORS[i % len(SERIES_COLORS)]),
                     "line": {"color": "white", "width": 1}},
             text=[f"{s:.0f}%" if s is not None and s >= 7 else "" for s in share],

@@ -5,6 +5,7 @@ Defined once here so the pages, the PNG downloads and the tests agree on what
 """
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 
@@ -105,9 +106,23 @@ def is_empty(df: pd.DataFrame | None, columns: tuple[str, ...] = ()) -> bool:
     return df is None or df.empty or not set(columns) <= set(df.columns)
 
 
+def escape_label(text) -> str:
+    """Make text from uploaded files inert in a figure: plotly renders a subset of HTML
+    (<a href>, <b>, <br>, ...) in labels, ticks, legends and hover text.
+
+    Numeric entities for quotes because plotly.js only decodes &amp; &lt; &gt; (and a few
+    others) by name, not &quot;. Apply once, to raw text, just before it meets our markup.
+    """
+    return html.escape(str(text), quote=False).replace('"', "&#34;").replace("'", "&#39;")
+
+
 def wrap(text: str, width: int = 24) -> str:
-    """Break long labels into <br> lines so tick labels stay narrow and readable."""
-    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+    """Raw text -> escaped label broken into <br> lines, so tick labels stay narrow.
+
+    Wraps first, then escapes each line, so an entity is never split across lines.
+    """
+    lines = textwrap.wrap(str(text), width) or [str(text)]
+    return "<br>".join(escape_label(line) for line in lines)
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -131,7 +146,32 @@ def pole_label(key: str, pole: str) -> str:
 
 
 def group_label(group) -> str:
+    """Raw display name of a group (escape it, or pass it through ``wrap``, before use)."""
     return ALL_LABEL if str(group) == ALL_GROUP else str(group)
+
+
+def safe_group(group) -> str:
+    return escape_label(group_label(group))
+
+
+def safe_dim(key) -> str:
+    """Dimension label, escaped: custom dimension keys come from uploaded files."""
+    return escape_label(dim_label(key))
+
+
+def symmetric_extent(max_abs: float, step: float = 10, low: float = 20,
+                     high: float = 100) -> float:
+    """Half-width of a symmetric axis or colour range: ``max_abs`` rounded up to ``step``,
+    kept within [low, high] so small effects are not blown up nor the scale exceeded."""
+    if max_abs is None or math.isnan(max_abs):
+        max_abs = 0.0
+    return float(min(high, max(low, math.ceil(round(max_abs, 9) / step) * step)))
+
+
+def signed_ticks(extent: float) -> tuple[list[float], list[str]]:
+    """Five ticks -extent..+extent labelled with an explicit sign."""
+    vals = [-extent, -extent / 2, 0.0, extent / 2, extent]
+    return vals, [signed(v, 0) if v else "0" for v in vals]
 
 
 def ordered(values) -> list:
@@ -169,19 +209,18 @@ def sign_color(value: float) -> str:
 
 def midpoint_line(fig: go.Figure, value: float, axis: str = "y", label: str | None = None,
                   layer: str = "above") -> None:
-    """Dashed reference line across the plot at the scale midpoint (or zero)."""
+    """Dashed reference line across the plot at the scale midpoint (or zero).
+
+    A ``label`` goes into the legend (a line entry), never onto the plot where it would
+    sit on top of the bars next to it.
+    """
     style = {"line": {"dash": "dash", "color": MUTED_COLOR, "width": 1.5}, "layer": layer}
+    if label:
+        style.update(showlegend=True, name=label, legendrank=2000)
     if axis == "y":
         fig.add_hline(y=value, **style)
     else:
         fig.add_vline(x=value, **style)
-    if label:
-        pos = {"x": 1, "y": value, "xref": "paper", "yref": "y", "xanchor": "right",
-               "yanchor": "bottom"} if axis == "y" else {
-               "x": value, "y": 1, "xref": "x", "yref": "paper", "xanchor": "left",
-               "yanchor": "bottom"}
-        fig.add_annotation(text=label, showarrow=False, font={"size": 12, "color": MUTED_COLOR},
-                           **pos)
 
 
 def axis_end_labels(fig: go.Figure, left: str, right: str, y: float = 1.0,

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import hex_to_rgb
 
 from lvm_data.charts.style import (
-    ALL_GROUP, MUTED_COLOR, SERIES_COLORS, VALUE_LABELS, apply_layout, ci_text, dim_label,
-    empty_figure, floats, group_label, is_empty, num, ordered, signed, top_legend)
+    ALL_GROUP, MUTED_COLOR, SERIES_COLORS, VALUE_LABELS, apply_layout, ci_text, empty_figure,
+    escape_label, floats, is_empty, num, ordered, safe_dim, safe_group, signed, top_legend)
 
 VALUES = ("orientation", "leadership", "management")
+MAX_BANDS = 3   # more translucent CI bands than this merge into one grey mass
+# Short y-axis titles: the long VALUE_LABELS plus a dimension name did not fit the plot height.
+Y_TITLES = {"orientation": ("Orientation", "(−100 management … +100 leadership)"),
+            "leadership": ("Leadership pole", "(mean)"),
+            "management": ("Management pole", "(mean)")}
 
 
 def wave_order(trends: pd.DataFrame) -> list[str]:
@@ -20,7 +26,7 @@ def wave_order(trends: pd.DataFrame) -> list[str]:
     return ordered(waves["_wave"])
 
 
-def _band(part: pd.DataFrame, name: str, color: str) -> go.Scatter | None:
+def _band(part: pd.DataFrame, name: str, color: str, alpha: float) -> go.Scatter | None:
     """A translucent 95% CI band under a line; skipped where a wave has no CI."""
     part = part.dropna(subset=["orientation_ci_low", "orientation_ci_high"])
     if len(part) < 2:
@@ -29,7 +35,8 @@ def _band(part: pd.DataFrame, name: str, color: str) -> go.Scatter | None:
     return go.Scatter(
         x=waves + waves[::-1],
         y=floats(part, "orientation_ci_high") + floats(part, "orientation_ci_low")[::-1],
-        fill="toself", fillcolor=color, opacity=0.13, line={"width": 0}, mode="lines",
+        fill="toself", fillcolor=f"rgba({','.join(map(str, hex_to_rgb(color)))},{alpha})",
+        line={"width": 0}, mode="lines",
         hoverinfo="skip", showlegend=False, legendgroup=name, name=f"{name} 95% CI")
 
 
@@ -60,7 +67,7 @@ def trend_lines(trends: pd.DataFrame, value: str = "orientation", dimension: str
         raise ValueError(f"value must be one of {', '.join(VALUES)}, not {value!r}")
     if is_empty(trends, ("wave", "group", "dimension", value)):
         return empty_figure("No trend to show: import at least one survey wave.")
-    df = trends.dropna(subset=[value]).assign(_wave=trends["wave"].astype(str))
+    df = trends.dropna(subset=[value]).assign(_raw_wave=trends["wave"].astype(str))
     key = "dimension" if dimension is None else "group"
     if dimension is None:
         df = df[df["group"].astype(str) == ALL_GROUP]
@@ -68,29 +75,50 @@ def trend_lines(trends: pd.DataFrame, value: str = "orientation", dimension: str
         df = df[df["dimension"].astype(str) == str(dimension)]
     if df.empty:
         return empty_figure("No trend to show: the groups may be below the anonymity minimum.")
-    waves = [w for w in wave_order(trends) if w in set(df["_wave"])]
+    raw_waves = [w for w in wave_order(trends) if w in set(df["_raw_wave"])]
     series_order = ordered(df[key].astype(str))
-    df = df.assign(_pos=df["_wave"].map({w: i for i, w in enumerate(waves)}))
+    df = df.assign(_pos=df["_raw_wave"].map({w: i for i, w in enumerate(raw_waves)}),
+                   _wave=[escape_label(w) for w in df["_raw_wave"]])
     df = df.sort_values("_pos", kind="stable")
+    bands = value == "orientation" and "orientation_ci_low" in df.columns \
+        and len(series_order) <= MAX_BANDS
     fig = go.Figure()
     for i, series in enumerate(series_order):
         part = df[df[key].astype(str) == series].drop_duplicates("_wave")
-        name = dim_label(series) if key == "dimension" else group_label(series)
+        name = safe_dim(series) if key == "dimension" else safe_group(series)
         is_all = key == "group" and series == ALL_GROUP
         color = "#4D4D4D" if is_all else SERIES_COLORS[i % len(SERIES_COLORS)]
-        band = _band(part, name, color) if value == "orientation" and \
-            "orientation_ci_low" in part.columns else None
+        # the grey population band is lighter: under the coloured bands it turned them muddy
+        band = _band(part, name, color, 0.08 if is_all else 0.15) if bands else None
         fig.add_traces([t for t in (band, _line(part, name, value, color, is_all)) if t])
+    waves = [escape_label(w) for w in raw_waves]
     _trend_axes(fig, waves, value, dimension, scale_min, scale_max, title)
+    if value == "orientation" and not bands and len(waves) > 1:
+        _note(fig, f"95% CI bands are drawn for up to {MAX_BANDS} lines; "
+                   "hover a point for its CI.")
     return fig
 
 
+def _note(fig: go.Figure, text: str) -> None:
+    """A small caption under the x axis title."""
+    fig.add_annotation(text=text, x=0, xref="paper", xanchor="left", y=0, yref="paper",
+                       yanchor="top", yshift=-62, showarrow=False,
+                       font={"size": 12, "color": MUTED_COLOR})
+    fig.update_layout(margin_b=90)
+
+
 def _trend_axes(fig, waves, value, dimension, scale_min, scale_max, title) -> None:
-    head = VALUE_LABELS[value] + (f" · {dim_label(dimension)}" if dimension else "")
-    apply_layout(fig, title, height=480, top=90, legend=top_legend(), hovermode="closest")
+    """A two-line y title ("<dimension>: measure", then its unit) so it fits the height."""
+    measure, unit = Y_TITLES[value]
+    if dimension:
+        measure = f"{safe_dim(dimension)}: {measure.lower()}"
+    if value != "orientation" and scale_min is not None and scale_max is not None:
+        unit = f"(mean on the {num(scale_min, 0)}–{num(scale_max, 0)} scale)"
+    head = f"{measure}<br>{unit}"
+    apply_layout(fig, title, height=500, top=90, legend=top_legend(), hovermode="closest")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=waves,
                      title_text="Survey wave")
-    fig.update_yaxes(title_text=head)
+    fig.update_yaxes(title_text=head, title_font={"size": 13})
     if len(waves) == 1:  # one wave: dodge the series so their whiskers do not overlap
         fig.update_layout(scattermode="group", scattergap=0.6)
     if value == "orientation":
