@@ -117,7 +117,8 @@ def _too_small(n: int, k: int) -> str:
 def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataFrame:
     """One scan sums every dimension per group (and wave); the small result is unpivoted to
     one row per group x dimension. Orientation and balance are linear in the pole means, so
-    only the spread of (leadership - management) is needed from the respondents."""
+    only the spread of (leadership - management) is needed from the respondents. Each row
+    also carries the size of the whole filtered population (all waves asked for)."""
     dims = wave_dimensions(cur, wave_ids)
     group_sql, group_params = _group_expr(cur, by)
     filt, filt_params = _filters(cur, where)
@@ -134,7 +135,8 @@ def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataF
             100 * sqrt(greatest(q{i} - (l{i} - m{i}) * (l{i} - m{i}) / n{i}, 0) / (n{i} - 1)) / span
                 AS orientation_sd,
             100 * ((l{i} + m{i}) / 2 / n{i} - smin) / span AS balance,
-            (smin + smax) / 2 AS midpoint FROM g WHERE n{i} > 0""")
+            (smin + smax) / 2 AS midpoint, (SELECT sum(members) FROM g) AS population
+            FROM g WHERE n{i} > 0""")
         long_params += [dim, i]
     if not dims:
         return pd.DataFrame(columns=[*keys.replace('"', "").split(", "), "dimension", "n"])
@@ -144,7 +146,8 @@ def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataF
         WITH g AS MATERIALIZED (
             SELECT {wave_cols}{group_sql} AS "group", any_value(w.scale_min) AS smin,
                    any_value(w.scale_max) AS smax,
-                   any_value(w.scale_max - w.scale_min) AS span, {', '.join(aggs)}
+                   any_value(w.scale_max - w.scale_min) AS span, count(*) AS members,
+                   {', '.join(aggs)}
             FROM respondents r JOIN waves w ON w.wave_id = r.wave_id
             WHERE r.wave_id IN ({marks}){filt}
             GROUP BY ALL)
@@ -165,10 +168,10 @@ def group_scores(cur, by: str | None = None, wave: str | None = None,
     """One row per group x dimension, never for fewer than the minimum respondents."""
     k = effective_min_group_size(min_group_size)
     info = wave_row(cur, wave)
-    n = population(cur, [info["wave_id"]], where)
+    raw = _raw_groups(cur, [info["wave_id"]], by, where, per_wave=False)
+    n = int(raw["population"].iloc[0]) if len(raw) else 0
     if n < k:
         return Result(_empty(scoring.GROUP_COLUMNS), k, n, message=_too_small(n, k))
-    raw = _raw_groups(cur, [info["wave_id"]], by, where, per_wave=False)
     shown, cells, groups = _apply_minimum(raw, k, ["group"])
     table = _sort(scoring.finish_groups(shown), ["group"])[scoring.GROUP_COLUMNS]
     msg = _hidden_message(groups, cells, k)
