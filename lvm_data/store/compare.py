@@ -45,6 +45,6 @@ def compare(cur, a: Selection, b: Selection, min_group_size: int | None = None) 
     diff, low, high = welch_ci(m["orientation_a"], m["orientation_sd_a"], m["n_a"],
                                m["orientation_b"], m["orientation_sd_b"], m["n_b"])
     table = m.assign(difference=diff, ci_low=low, ci_high=high)[COLUMNS]
-    table = table.sort_values("dimension").reset_index(drop=True)
+    table = table.assign(o=m["order_a"]).sort_values("o").drop(columns="o").reset_index(drop=True)
     hidden = len(set(side_a["dimension"]) ^ set(side_b["dimension"]))
     return Result(table, k, min(n_a, n_b), hidden_cells=hidden)
