@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit  # Student's t quantile; scipy.stats costs 0.5 s to import
 
 CONFIDENCE = 0.95
 
@@ -11,7 +11,7 @@ def mean_ci(mean, sd, n, confidence: float = CONFIDENCE):
     """Half-width t(1-a/2, n-1) * sd / sqrt(n); NaN where n < 2 (no spread to speak of)."""
     mean, sd, n = (np.asarray(x, dtype=float) for x in (mean, sd, n))
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = stats.t.ppf(0.5 + confidence / 2, n - 1)
+        t = stdtrit(n - 1, 0.5 + confidence / 2)
         half = t * sd / np.sqrt(n)
     half = np.where(n >= 2, half, np.nan)
     return mean - half, mean + half
@@ -25,7 +25,7 @@ def welch_ci(mean_a, sd_a, n_a, mean_b, sd_b, n_b, confidence: float = CONFIDENC
     diff = mean_a - mean_b
     with np.errstate(invalid="ignore", divide="ignore"):
         df = (va + vb) ** 2 / (va ** 2 / (n_a - 1) + vb ** 2 / (n_b - 1))
-        half = stats.t.ppf(0.5 + confidence / 2, df) * np.sqrt(va + vb)
+        half = stdtrit(df, 0.5 + confidence / 2) * np.sqrt(va + vb)
     half = np.where((n_a >= 2) & (n_b >= 2), half, np.nan)
     return diff, diff - half, diff + half
 
