@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import tempfile
-import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,6 @@ from lvm_data.instrument import InstrumentError, parse_codebook
 from . import common, mapping_editor
 
 AUTO = "auto"
-_UPLOADS = Path(tempfile.gettempdir()) / "lvm_uploads"
 
 
 def max_bytes() -> int:
@@ -31,30 +29,29 @@ def max_bytes() -> int:
 
 @dataclass
 class Upload:
-    """An uploaded file saved to disk (ingest reads paths) under a content-derived name."""
-    path: Path
+    """An uploaded file, kept in memory by Streamlit; on disk only while ingest reads it."""
+    data: bytes
     name: str
     digest: str
+
+    @contextlib.contextmanager
+    def on_disk(self):
+        """A private temporary copy (ingest reads paths), deleted as soon as it is read, so a
+        raw export with names or e-mails never lingers on the server's disk."""
+        suffix = Path(self.name).suffix.lower()[:8] or ".csv"
+        fd, name = tempfile.mkstemp(prefix="lvm_upload_", suffix=suffix)
+        path = Path(name)
+        try:
+            with open(fd, "wb") as fh:
+                fh.write(self.data)
+            yield path
+        finally:
+            path.unlink(missing_ok=True)
 
 
 def save(uploaded) -> Upload:
     data = uploaded.getvalue()
-    digest = hashlib.sha256(data).hexdigest()[:20]
-    _UPLOADS.mkdir(parents=True, exist_ok=True)
-    _forget_old_uploads()
-    path = _UPLOADS / (digest + (Path(uploaded.name).suffix.lower()[:8] or ".csv"))
-    if not path.exists():
-        path.write_bytes(data)
-    return Upload(path, uploaded.name, digest)
-
-
-def _forget_old_uploads(max_age_s: float = 86_400) -> None:
-    """Uploads previewed but never imported are removed after a day."""
-    cutoff = time.time() - max_age_s
-    for path in _UPLOADS.iterdir():
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
+    return Upload(data, uploaded.name, hashlib.sha256(data).hexdigest()[:20])
 
 
 def options_form() -> tuple[ingest.Options, str]:
@@ -100,8 +97,8 @@ def dry_run(upload: Upload, options: ingest.Options, fingerprint: str):
             opts = replace(options, original_name=upload.name)
             for old in [k for k in cache if not k.startswith(upload.digest)]:
                 del cache[old]                 # keep one file's reports, not every file's
-            cache[key] = ingest.import_file(common.connection(), upload.path, opts,
-                                            dry_run=True)
+            with upload.on_disk() as path:
+                cache[key] = ingest.import_file(common.connection(), path, opts, dry_run=True)
     return cache[key]
 
 
@@ -151,9 +148,10 @@ def run_import(upload: Upload, options: ingest.Options) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=text)
 
     try:
-        summary = ingest.import_file(common.connection(), upload.path,
-                                     replace(options, original_name=upload.name),
-                                     progress=progress)
+        with upload.on_disk() as path:
+            summary = ingest.import_file(common.connection(), path,
+                                         replace(options, original_name=upload.name),
+                                         progress=progress)
     except (ValueError, OSError) as exc:
         bar.empty()
         st.error(f"Nothing was imported: {common.md(exc)}", icon=":material/error:")
@@ -161,7 +159,6 @@ def run_import(upload: Upload, options: ingest.Options) -> None:
     st.session_state["_lvm_imported"] = summary.line()
     st.session_state["_lvm_upload_n"] = st.session_state.get("_lvm_upload_n", 0) + 1
     st.session_state.pop("_lvm_reports", None)
-    upload.path.unlink(missing_ok=True)
     st.rerun()
 
 
