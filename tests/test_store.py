@@ -131,3 +131,18 @@ def test_attribute_values_under_a_filter(tmp_path, con):
 def test_overview_below_minimum_gives_no_counts(two_depts):
     res = store.overview(two_depts.cursor(), where={"department": ["A"]}, min_group_size=6)
     assert res.table.empty and "anonymity minimum of 6" in res.message
+
+
+def test_one_connection_many_threads(two_depts):
+    """Streamlit serves each session on its own thread: a cursor per thread is safe."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(i):
+        cur = two_depts.cursor()
+        dept = "A" if i % 2 else "B"
+        return store.group_scores(cur, by="department", where={"department": [dept]}).table
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        tables = list(pool.map(work, range(40)))
+    assert {t["group"].iloc[0] for t in tables} == {"A", "B"}
+    assert all(len(t) == 5 for t in tables)
