@@ -177,8 +177,16 @@ def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
         finished_key=kinds["finished"].key if "finished" in kinds else None,
         progress_key=kinds["progress"].key if "progress" in kinds else None,
         submitted_key=kinds["submitted"].key if "submitted" in kinds else None,
+        last_item_key=_last_item(layout, items) if layout.tool == "surveymonkey" else None,
         include_partial=options.include_partial, salt=schema.salt(cur),
         row_offset=layout.skip_rows + 1)
+
+
+def _last_item(layout, items: dict[str, str]) -> str | None:
+    """SurveyMonkey has no 'finished' flag: a respondent who dropped out leaves the trailing
+    questions blank, so a blank last item marks an unfinished response."""
+    keys = [c.key for c in layout.columns if c.key in items]
+    return keys[-1] if keys else None
 
 
 def _looks_like_email(cur, key: str) -> bool:

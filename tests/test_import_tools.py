@@ -130,3 +130,18 @@ def test_ragged_row_beyond_the_quick_check_is_reported_with_its_line(tmp_path, c
     with pytest.raises(ImportProblem, match=f"line {bad_line} has"):
         ingest.import_file(con, path, ingest.Options(codebook=load_codebook(BOOK)))
     assert store.waves(con.cursor()).empty
+
+
+def test_surveymonkey_dropout_is_unfinished(tmp_path, con, min_group):
+    """SurveyMonkey marks no 'finished' flag: a blank last question means the person left."""
+    min_group(2)
+    path = tool_exports.surveymonkey_csv(tmp_path / "sm.csv")
+    lines = path.read_text().splitlines()
+    lines.append(lines[-1].rsplit(",", 1)[0].replace(lines[-1].split(",")[0], "999", 1) + ",")
+    path.write_text("\n".join(lines) + "\n")
+    report = ingest.import_file(con, path, ingest.Options(codebook=load_codebook(BOOK)),
+                                dry_run=True)
+    assert report.problems == {"unfinished": 1} and report.rows_importable == 3
+    kept = ingest.import_file(con, path, ingest.Options(
+        wave="w", codebook=load_codebook(BOOK), include_partial=True))
+    assert kept.waves == [("w", 4)]

@@ -34,6 +34,7 @@ class Plan:
     finished_key: str | None = None
     progress_key: str | None = None
     submitted_key: str | None = None              # LimeSurvey: blank submit date = unfinished
+    last_item_key: str | None = None              # SurveyMonkey: blank last item = dropped out
     include_partial: bool = False
     salt: str = ""
     row_offset: int = 1                           # spreadsheet row of the first data row
@@ -131,6 +132,8 @@ def _unfinished_sql(plan: Plan) -> str | None:
         parts.append(f"TRY_CAST(s.{quote_key(plan.progress_key)} AS DOUBLE) < 100")
     if plan.submitted_key:
         parts.append(f"coalesce(trim(s.{quote_key(plan.submitted_key)}), '') = ''")
+    if plan.last_item_key:
+        parts.append(f"coalesce(trim(s.{quote_key(plan.last_item_key)}::VARCHAR), '') = ''")
     return " OR ".join(parts) or None
 
 
