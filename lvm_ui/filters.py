@@ -145,6 +145,8 @@ def sidebar(cur) -> Filters:
         side.info("No survey data yet: import an export on the Data page.")
         filters = Filters(version, min_group=floor, floor=floor, attributes=tuple(attributes))
     else:
+        if (new := st.session_state.pop("_lvm_show_wave", None)) in waves:
+            st.session_state["wave"] = new           # just imported: show it
         wave = bound.select("Survey wave", waves[::-1], "wave",   # latest first = default
                             what="no wave of that name", container=side)
         where = _attribute_filters(version, waves, extras)

@@ -157,6 +157,7 @@ def run_import(upload: Upload, options: ingest.Options) -> None:
         st.error(f"Nothing was imported: {common.md(exc)}", icon=":material/error:")
         return
     st.session_state["_lvm_imported"] = summary.line()
+    st.session_state["_lvm_show_wave"] = summary.waves[-1][0]   # the sidebar opens on it
     st.session_state["_lvm_upload_n"] = st.session_state.get("_lvm_upload_n", 0) + 1
     st.session_state.pop("_lvm_reports", None)
     st.rerun()
@@ -172,6 +173,9 @@ def mapping_section(upload: Upload, options: ingest.Options, fingerprint: str):
                                     key=f"imp_map_{upload.digest}_{fingerprint}")
     report = dry_run(upload, replace(options, overrides=overrides), fingerprint) \
         if overrides else base
+    for key, (kind, target) in overrides.items():
+        st.caption(f":material/edit: {common.md(key)} → {common.md(kind)}"
+                   + (f" · {common.md(target)}" if target and target != kind else ""))
     csv = mapping.to_codebook_csv(report.matches, report.instrument,
                                   custom=report.instrument.name != "default")
     st.download_button("Download the mapping as a codebook CSV", csv, "codebook.csv",

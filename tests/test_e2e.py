@@ -1,18 +1,21 @@
-"""The dashboard in a real browser: share links, deep links and an upload.
+"""The dashboard in a real browser: share links, deep links, uploads and the mapping fix.
 
 One Streamlit server for the module (a temp database, loaded with the sample on first
 use) and Debian's headless chromium. Skipped when chromium is not installed.
 """
 from __future__ import annotations
 
+import csv
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from lvm_data.instrument import load_default
 from lvm_data.sample import write_sample
-from tools.serve import CHROMIUM, launch, server, wait_drawn
+from tools.serve import CHROMIUM, ROOT, full_height, launch, server, wait_drawn
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium not installed")
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -129,3 +132,123 @@ def test_upload_preview_and_import(page, base_url, tmp_path):
     table.wait_for()
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
     assert page.get_by_role("option", name="Pulse 2026").count() == 1
+
+
+AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
+NEW_DEPTS = ["Harbour Ops", "Tide Lab"]           # not departments of the bundled sample
+# Set LVM_SCREENSHOTS=docs/screenshots to refresh the walkthrough images; tests never write
+# into the working tree by default.
+SCREENSHOTS = Path(os.environ.get("LVM_SCREENSHOTS") or tempfile.mkdtemp(prefix="lvm_shots_"))
+
+
+def google_forms_export(path: Path, bad_row: int, bad_item: int) -> Path:
+    """A Google Forms responses CSV: Timestamp, one column per statement headed by its full
+    text, answers as labels, and a last question "Where do you work?" that the mapper takes
+    for a free attribute, not the department. One answer is off the scale."""
+    items = load_default().items
+    rows = [["Timestamp", *[i.text for i in items], "Where do you work?"]]
+    for r in range(7):
+        answers = [AGREE[(3 * r + 7 * k) % 5] for k in range(len(items))]
+        if r == bad_row:
+            answers[bad_item] = "Sometimes"
+        rows.append([f"3/{r + 2}/2026 9:{r:02d}:17", *answers, NEW_DEPTS[r % 2]])
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+def department_options(page) -> list[str]:
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
+        has_text="Department")
+    box.locator("input").click()
+    page.get_by_role("option", name="Sales", exact=True).wait_for(timeout=10_000)
+    names = [t.strip() for t in page.get_by_role("option").all_inner_texts()]
+    page.keyboard.press("Escape")
+    return names
+
+
+def shoot(page, name: str) -> None:
+    """A full-page screenshot for docs/screenshots (the viewport grown to the content)."""
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    full_height(page)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+def test_upload_fix_mapping_validate_and_confirm(page, base_url, tmp_path):
+    """Upload → preview with the bad answer → "Use as" corrected in the grid → skip the bad
+    row → import; the corrected column is stored as the department."""
+    bad_row, bad_item = 3, 4
+    export = google_forms_export(tmp_path / "Team leadership survey (Responses).csv",
+                                 bad_row, bad_item)
+    expect = sync_api.expect
+    page.goto(f"{base_url}/data")
+    wait_drawn(page)
+    before = department_options(page)
+    assert not set(NEW_DEPTS) & set(before), before
+
+    # 1. upload: the preview names the tool and the bad answer, and blocks the import
+    page.locator("input[type='file']").first.set_input_files(str(export))
+    page.get_by_test_id("stMetric").filter(has_text="Rows read").wait_for(timeout=60_000)
+    wait_drawn(page)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("Format: Google Forms")).to_be_visible()
+    metric = {m: main.get_by_test_id("stMetric").filter(has_text=m)
+              .get_by_test_id("stMetricValue").inner_text()
+              for m in ("Rows read", "Will be imported", "Rejected")}
+    assert metric == {"Rows read": "7", "Will be imported": "6", "Rejected": "1"}
+    problems = main.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="reason"))
+    assert problems.locator("tbody tr").count() == 1
+    assert problems.locator("tbody td").all_inner_texts() == [
+        str(bad_row + 2), load_default().items[bad_item].text, "Sometimes", "invalid value"]
+    import_button = main.get_by_role("button", name="Import 6 responses")
+    expect(import_button).to_be_disabled()
+    shoot(page, "data-walkthrough-1-preview.png")
+
+    # 2. the mapping editor: "Where do you work?" (last row) is proposed as an attribute;
+    # select its "Use as" cell (first row, then Ctrl+Down), open the dropdown, pick department
+    editor = main.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="Use as"))
+    editor.scroll_into_view_if_needed()
+    box = editor.bounding_box()
+    page.mouse.click(box["x"] + 300, box["y"] + 35 + 17)    # "Use as" is the 2nd, 200 px column
+    page.keyboard.press("Control+ArrowDown")
+    last = 1 + len(load_default().items)                      # Timestamp, the items, then ours
+    selected = editor.locator("td[aria-selected='true']")
+    expect(selected).to_have_attribute("data-testid", f"glide-cell-1-{last}")
+    expect(editor.get_by_test_id(f"glide-cell-0-{last}")).to_have_text("Where do you work?")
+    expect(selected).to_have_text("attribute")
+    page.evaluate("""() => {          // count script runs from here on: the edit starts one
+        window.__lvmRuns = 0;
+        const app = document.querySelector("[data-testid='stApp']");
+        new MutationObserver(() => {
+            if (app.getAttribute('data-test-script-state') === 'running') window.__lvmRuns++;
+        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }""")
+    page.keyboard.press("Enter")
+    page.get_by_role("option", name="department", exact=True).click()
+    page.wait_for_function("() => window.__lvmRuns > 0", timeout=30_000)
+    wait_drawn(page)
+    expect(editor.get_by_test_id(f"glide-cell-1-{last}")).to_have_text("department")
+
+    # 3. validate: skipping the invalid row enables the import
+    main.get_by_test_id("stCheckbox").filter(has_text="Skip rows with invalid answers").click()
+    expect(import_button).to_be_enabled(timeout=30_000)
+    wait_drawn(page)
+    expect(editor.get_by_test_id(f"glide-cell-1-{last}")).to_have_text("department")
+    shoot(page, "data-walkthrough-2-mapping-fixed.png")
+
+    # 4. confirm: the import reports the skipped row, the wave is listed, and the column
+    # became the department (the sidebar filter offers the names from the file)
+    import_button.click()
+    done = main.get_by_test_id("stAlert").filter(has_text="imported")
+    done.wait_for(timeout=60_000)
+    wait_drawn(page)
+    assert "'Team leadership survey (Responses)' (6 respondents)" in done.inner_text()
+    assert "from a Google Forms export; 1 row skipped" in done.inner_text()
+    waves = main.get_by_test_id("stDataFrame").filter(
+        has=page.locator("th", has_text="Respondents"))
+    expect(waves.locator("tbody tr").filter(has_text="Team leadership survey (Responses)")
+           ).to_contain_text("google_forms")
+    shoot(page, "data-walkthrough-3-imported.png")
+    after = department_options(page)
+    assert set(NEW_DEPTS) <= set(after), after
+    assert set(before) <= set(after)
