@@ -15,12 +15,11 @@ import duckdb
 from . import ingest, store
 from .formats import TOOLS, ImportProblem
 from .instrument import InstrumentError, instrument_csv, load_codebook, load_default
+from .scoring import GROUP_COLUMNS
 from .settings import SettingsError
 
 EXPECTED_ERRORS = (ImportProblem, InstrumentError, SettingsError, store.QueryError, ValueError,
                    OSError, duckdb.Error)
-SCORE_COLUMNS = ["group", "dimension", "n", "leadership", "management", "orientation",
-                 "orientation_ci_low", "orientation_ci_high", "balance", "archetype"]
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
@@ -91,7 +90,7 @@ def cmd_scores(args) -> int:
     con = store.connect(args.db)
     result = store.group_scores(con.cursor(), by=args.by, wave=args.wave,
                                 where=_where(args.where), min_group_size=args.min_group_size)
-    table = result.table[SCORE_COLUMNS].sort_values(["group", "dimension"], kind="stable")
+    table = result.table[GROUP_COLUMNS].sort_values(["group", "dimension"], kind="stable")
     if args.format == "json":
         print(json.dumps(json.loads(table.to_json(orient="records", double_precision=10)),
                          indent=1))

@@ -56,9 +56,8 @@ def cursor():
     return connection().cursor()
 
 
-def data_version(cur) -> str:
-    """Changes whenever a wave is imported, renamed or deleted."""
-    waves = store.waves(cur)
+def data_version(waves: pd.DataFrame) -> str:
+    """Changes whenever a wave is imported, renamed or deleted (``waves`` = store.waves)."""
     cols = ["wave_id", "wave", "respondents", "imported_at"]
     return json.dumps(waves[cols].astype(str).values.tolist())
 

@@ -134,8 +134,9 @@ def _attribute_filters(version: str, waves: list[str], extras: list[str]) -> dic
 
 def sidebar(cur) -> Filters:
     """Draw the filters in the sidebar and remember them for the page of this run."""
-    version = common.data_version(cur)
-    waves = store.waves(cur)["wave"].astype(str).tolist()
+    wave_table = store.waves(cur)
+    version = common.data_version(wave_table)
+    waves = wave_table["wave"].astype(str).tolist()
     attributes = store.attribute_names(cur)
     floor = load_settings().min_group_size
     extras = [a for a in attributes if a not in FIXED]

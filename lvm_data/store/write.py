@@ -18,7 +18,6 @@ from ..scoring import min_answered
 from .schema import FIXED_ATTRIBUTES as FIXED
 from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
 
-PROBLEM_ORDER = ("no answers", "invalid value", "unfinished", "duplicate respondent")
 
 
 @dataclass
