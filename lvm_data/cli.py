@@ -77,6 +77,11 @@ def _dry_run_text(report: ingest.Report) -> str:
         lines.append(f"  row {r.row}{col}: {r.reason}")
     if report.personal_columns:
         lines.append("personal data dropped: " + ", ".join(report.personal_columns))
+    if report.free_text_columns:
+        lines.append("free text dropped: " + ", ".join(report.free_text_columns))
+    if report.hashed_key:
+        lines.append(f"respondent key {report.hashed_key!r} stored as a keyed hash "
+                     "(the key is kept outside the database)")
     for value, n in sorted(report.unrecognised.items()):
         lines.append(f"unrecognised answer {value!r}: {n}")
     lines += [f"note: {n}" for n in report.notes]
@@ -86,18 +91,56 @@ def _dry_run_text(report: ingest.Report) -> str:
     return "\n".join(lines)
 
 
+def _emit(table, fmt: str, message: str | None) -> int:
+    """A result on stdout; what was withheld, and why, on stderr (exit 0: not an error)."""
+    if fmt == "json":
+        print(json.dumps(json.loads(table.to_json(orient="records", double_precision=10)),
+                         indent=1))
+    else:
+        sys.stdout.write(table.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
+    if message:
+        print(message, file=sys.stderr)
+    return 0
+
+
 def cmd_scores(args) -> int:
     con = store.connect(args.db)
     result = store.group_scores(con.cursor(), by=args.by, wave=args.wave,
                                 where=_where(args.where), min_group_size=args.min_group_size)
     table = result.table[GROUP_COLUMNS].sort_values(["group", "dimension"], kind="stable")
-    if args.format == "json":
-        print(json.dumps(json.loads(table.to_json(orient="records", double_precision=10)),
-                         indent=1))
-    else:
-        sys.stdout.write(table.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
-    if result.message:
-        print(result.message, file=sys.stderr)
+    return _emit(table, args.format, result.message)
+
+
+ITEM_COLUMNS = ["item", "pole", "reverse", "value", "label", "count", "share"]
+MIX_COLUMNS = ["dimension", "archetype", "n", "share"]
+
+
+def cmd_items(args) -> int:
+    con = store.connect(args.db)
+    result = store.item_distribution(con.cursor(), args.dimension, wave=args.wave,
+                                     where=_where(args.where),
+                                     min_group_size=args.min_group_size)
+    table = result.table.rename(columns={"item_id": "item"})[ITEM_COLUMNS]
+    return _emit(table, args.format, result.message)
+
+
+def cmd_mix(args) -> int:
+    con = store.connect(args.db)
+    result = store.archetype_mix(con.cursor(), wave=args.wave, where=_where(args.where),
+                                 min_group_size=args.min_group_size)
+    return _emit(result.table[MIX_COLUMNS], args.format, result.message)
+
+
+def cmd_set_minimum(args) -> int:
+    con = store.connect(args.db)
+    cur = con.cursor()
+    old = store.set_minimum(cur, args.k)
+    now = store.minimum(cur)
+    print(f"anonymity minimum recorded in {args.db or store.default_db_path()}: {args.k} "
+          f"(was {old if old is not None else 'not recorded'}). Every page, export and "
+          f"command on this database now hides groups of fewer than {now} respondents"
+          + (f" (a settings file or caller raises it to {now})" if now != args.k else "")
+          + ".")
     return 0
 
 
@@ -135,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sample)
     _import_parser(sub)
     _scores_parser(sub)
+    _figure_parsers(sub)
     p = sub.add_parser("waves", help="list the imported waves")
     _db(p)
     p.set_defaults(func=cmd_waves)
@@ -167,17 +211,37 @@ def _import_parser(sub) -> None:
     p.set_defaults(func=cmd_import)
 
 
-def _scores_parser(sub) -> None:
-    p = sub.add_parser("scores", help="dimension scores by group (anonymity minimum applied)")
-    p.add_argument("--by", help="department, team, role or another attribute")
+def _selection_args(p) -> None:
+    """The options every figure command shares: the same rules as the dashboard."""
     p.add_argument("--wave", help="wave name (default: the most recent)")
     p.add_argument("--where", action="append", metavar="ATTR=VALUE",
                    help="filter; repeat for several (same attribute: any of the values)")
     p.add_argument("--min-group-size", type=int,
-                   help="raise the anonymity minimum (cannot go below the settings file's)")
+                   help="raise the anonymity minimum (cannot go below the organisation's)")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     _db(p)
+
+
+def _scores_parser(sub) -> None:
+    p = sub.add_parser("scores", help="dimension scores by group (anonymity rules applied)")
+    p.add_argument("--by", help="department, team, role or another attribute")
+    _selection_args(p)
     p.set_defaults(func=cmd_scores)
+
+
+def _figure_parsers(sub) -> None:
+    p = sub.add_parser("items", help="answer distribution of a dimension's items")
+    p.add_argument("--dimension", required=True, help="dimension key, e.g. vision_execution")
+    _selection_args(p)
+    p.set_defaults(func=cmd_items)
+    p = sub.add_parser("mix", help="archetype mix per dimension")
+    _selection_args(p)
+    p.set_defaults(func=cmd_mix)
+    p = sub.add_parser("set-minimum", help="record the organisation's anonymity minimum in "
+                                           "the database (the only way to lower it)")
+    p.add_argument("k", type=int, help="minimum group size, at least 2")
+    _db(p)
+    p.set_defaults(func=cmd_set_minimum)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,13 +15,16 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import formats, mapping, scales
+from . import formats, keyfile, mapping, scales
 from .formats import ImportProblem
 from .instrument import Codebook, Instrument, load_default
-from .store import schema, write
+from .mapping_rules import free_text_reason, is_personal_id
+from .store import write
 
 Progress = Callable[[float, str], None]
 PERSONAL_KINDS = ("personal",)
+GROUP_KINDS = ("department", "team", "role", "attribute")
+CHOSEN = "chosen by you"
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Report:
     waves: list[str]
     notes: list[str]
     instrument: Instrument
+    free_text_columns: list[str] = field(default_factory=list)
+    hashed_key: str | None = None
 
     @property
     def rows_rejected(self) -> int:
@@ -90,7 +95,7 @@ def _apply_overrides(matches, overrides) -> list:
     for m in matches:
         if m.key in overrides:
             kind, target = overrides[m.key]
-            m = mapping.Match(m.key, m.text, kind, target, 1.0, "chosen by you")
+            m = mapping.Match(m.key, m.text, kind, target, 1.0, CHOSEN)
         out.append(m)
     return out
 
@@ -169,16 +174,18 @@ def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
     attrs = {m.key: (m.target or m.kind) for m in matches
              if m.kind in ("department", "team", "role", "attribute") and (m.target or m.kind)}
     key = kinds.get("respondent_id")
-    is_email = bool(key and (key.how == "email" or _looks_like_email(cur, key.key)))
+    personal = bool(key and (key.how == "email" or is_personal_id(key.key)
+                             or is_personal_id(key.text) or _looks_like_email(cur, key.key)))
     return write.Plan(
         items=items, value_maps=maps, bad_values=bad, attributes=attrs,
-        respondent_key=key.key if key else None, key_is_email=is_email,
+        respondent_key=key.key if key else None,
+        key_secret=keyfile.respondent_key_secret() if personal else None,
         wave_key=None if options.wave else (kinds["wave"].key if "wave" in kinds else None),
         finished_key=kinds["finished"].key if "finished" in kinds else None,
         progress_key=kinds["progress"].key if "progress" in kinds else None,
         submitted_key=kinds["submitted"].key if "submitted" in kinds else None,
         last_item_key=_last_item(layout, items) if layout.tool == "surveymonkey" else None,
-        include_partial=options.include_partial, salt=schema.salt(cur),
+        include_partial=options.include_partial,
         row_offset=layout.skip_rows + 1)
 
 
@@ -234,6 +241,7 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
         items = _item_columns(matches, instrument)
         _check_items(items, instrument)
         rows = write.stage(cur, fragment, params, _whole_number_columns(sample, list(items)))
+        _screen_free_text(cur, matches)
     except duckdb.Error as exc:  # DuckDB's parser names the line; keep only that sentence
         raise ImportProblem(_csv_error(exc)) from exc
     _notify(progress, 0.3, f"Checking {rows:,} responses")
@@ -244,6 +252,24 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
     write.build_clean(cur, plan, rid_base)
     report = _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument)
     return Prepared(report, plan, layout, source)
+
+
+def _screen_free_text(cur, matches: list[mapping.Match]) -> None:
+    """Attributes are decided over the whole file, not its first rows: a long comment further
+    down makes the column free text, which is never stored. A column the user chose to keep
+    stays."""
+    found = [m for m in matches if m.kind in GROUP_KINDS and m.how != CHOSEN]
+    if not found:
+        return
+    profile = write.text_profile(cur, [m.key for m in found]).set_index("key")
+    for m in found:
+        p = profile.loc[m.key]
+        why = free_text_reason(int(p["distinct_values"]), int(p["max_chars"]),
+                               int(p["max_words"]), int(p["singletons"]),
+                               fixed=m.kind != "attribute")
+        if why:
+            m.kind, m.target, m.confidence = "free_text", None, 0.8
+            m.how = f"free text across the whole file: {why}"
 
 
 def _csv_error(exc: Exception) -> str:
@@ -267,9 +293,11 @@ def _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument) -
     if guess.scale.name:
         notes.append(f"answers read on the {guess.scale.name} scale "
                      f"({guess.scale.min:g} to {guess.scale.max:g})")
+    free = [m.text or m.key for m in matches if m.kind == "free_text"]
+    hashed = plan.respondent_key if plan.key_secret is not None else None
     return Report(layout.tool, rows, rows - sum(problems.values()), problems,
                   write.problem_rows(cur, plan), personal, unrecognised, guess.scale,
-                  matches, waves, notes, instrument)
+                  matches, waves, notes, instrument, free, hashed)
 
 
 @dataclass

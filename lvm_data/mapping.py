@@ -14,13 +14,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from .instrument import Codebook, Instrument, valid_identifier
-from .mapping_rules import classify_header, classify_question, looks_categorical, looks_like_email
+from .mapping_rules import (classify_header, classify_question, free_text_header,
+                            looks_categorical, looks_like_email)
 from .item_match import ItemIndex
 
 __all__ = ["Match", "KINDS", "propose", "to_codebook_csv", "attribute_name"]
 
 KINDS = ("item", "respondent_id", "department", "team", "role", "attribute", "wave", "finished",
-         "progress", "submitted", "status", "personal", "metadata", "ignored")
+         "progress", "submitted", "status", "personal", "free_text", "metadata", "ignored")
 SINGLE_KINDS = ("respondent_id", "department", "team", "role", "wave", "finished", "progress",
                 "submitted", "status")
 RESERVED = set(SINGLE_KINDS) | {"group", "dimension", "item_id", "value"}
@@ -65,6 +66,8 @@ def _classify(key, header, text, index: ItemIndex, samples) -> Match:
     item = index.fuzzy(key, header, text)
     if item:
         return Match(key, text, "item", item[0], item[1], item[2])
+    if free_text_header(header) or free_text_header(text):
+        return Match(key, text, "free_text", None, 0.9, "a comment question: free text")
     kind, how, conf = classify_question(text)
     if kind:
         return Match(key, text, kind, kind, conf, how)
@@ -73,8 +76,9 @@ def _classify(key, header, text, index: ItemIndex, samples) -> Match:
         return Match(key, text, "personal", None, 0.7, "e-mail addresses in the values")
     if values and looks_categorical(values):
         return Match(key, text, "attribute", None, 0.5, "few distinct short answers")
-    why = "free text or many distinct values" if values else "not recognised"
-    return Match(key, text, "ignored", None, 0.3, why)
+    if values:
+        return Match(key, text, "free_text", None, 0.6, "free text or many distinct values")
+    return Match(key, text, "ignored", None, 0.3, "not recognised")
 
 
 def _dedupe_items(matches: list[Match]) -> None:

@@ -8,9 +8,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Ids that name a person in the organisation's own records: stored only as a keyed HMAC.
+PERSONAL_IDS = {"employeeid", "employeenumber", "employeeno", "empid", "staffid", "staffnumber",
+                "personnelnumber", "workerid", "userid", "username", "login", "personalnummer",
+                "mitarbeiterid", "personid", "hrid"}
 RESPONDENT_ID = {"respondentid": 0.97, "responseid": 0.97, "id": 0.95, "#": 0.95,
                  "participantid": 0.9, "participantcode": 0.9, "participant": 0.85,
-                 "respondent": 0.85, "respondentkey": 0.9, "employeeid": 0.9, "antwortid": 0.95}
+                 "respondent": 0.85, "respondentkey": 0.9, "antwortid": 0.95,
+                 **{name: 0.9 for name in PERSONAL_IDS}}
 EMAIL = {"email", "emailaddress", "recipientemail", "emailadresse", "mail", "mailaddress",
          "respondentemail", "workemail"}
 GROUPS = {
@@ -74,6 +79,11 @@ def _one(raw: str, weight: float) -> tuple[str | None, str, float]:
     return None, "", 0.0
 
 
+def is_personal_id(header: str) -> bool:
+    """An employee id or user name, as opposed to a survey tool's own response id."""
+    return norm_header(header) in PERSONAL_IDS
+
+
 def classify_header(key: str, header: str, text: str) -> tuple[str | None, str, float]:
     """(kind, how, confidence) from the column's key, raw header or text; kind None if unknown."""
     for raw, weight in ((key, 1.0), (header, 1.0), (text, 0.95)):
@@ -124,3 +134,37 @@ def classify_question(text: str) -> tuple[str | None, str, float]:
         if pattern.search(t):
             return kind, f"question asks for the {kind}", 0.7
     return None, "", 0.0
+
+
+# Comment boxes: never stored, whatever their answers look like in the first rows.
+_FREE_TEXT_HEADER = re.compile(
+    r"\b(comments?|remarks?|feedback|suggestions?|anything else|other thoughts|"
+    r"free[- ]?text|open[- ]ended|please (explain|describe|specify)|in your own words)\b", re.I)
+MAX_CATEGORY_CHARS = 60
+MAX_CATEGORY_WORDS = 6
+MAX_CATEGORIES = 50
+
+
+def free_text_header(text: str) -> bool:
+    return bool(_FREE_TEXT_HEADER.search(str(text or "")))
+
+
+def free_text_reason(distinct: int, max_chars: int, max_words: int, singletons: int,
+                     fixed: bool = False) -> str | None:
+    """Why a column's answers across the whole file read as free text, or None.
+
+    A category (tenure band, location) has few, short values, most shared by several
+    respondents. Department, team and role columns, named as such, are only held to the
+    length rule: a big organisation has many teams, each of them real.
+    """
+    if max_chars > MAX_CATEGORY_CHARS:
+        return f"answers longer than {MAX_CATEGORY_CHARS} characters"
+    if fixed:
+        return None
+    if max_words > MAX_CATEGORY_WORDS:
+        return f"answers of more than {MAX_CATEGORY_WORDS} words"
+    if distinct > MAX_CATEGORIES:
+        return f"more than {MAX_CATEGORIES} different answers"
+    if distinct >= 4 and singletons * 2 > distinct:
+        return "most answers are given by one respondent only"
+    return None

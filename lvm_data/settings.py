@@ -45,13 +45,23 @@ def load_settings(path: str | Path | None = None) -> Settings:
     return Settings(min_group_size=k, db_path=db)
 
 
-def effective_min_group_size(requested: int | None, settings: Settings | None = None) -> int:
+def organisation_minimum(recorded: int | None = None, settings: Settings | None = None) -> int:
+    """The minimum in force: the one recorded in the database, raised by the settings file.
+
+    The database carries its own minimum so a copy opened elsewhere (no settings file, or
+    a laxer one) still hides what it hid where it was created.
+    """
+    return max((settings or load_settings()).min_group_size, int(recorded or 0))
+
+
+def effective_min_group_size(requested: int | None, settings: Settings | None = None,
+                             recorded: int | None = None) -> int:
     """A caller may raise the organisation's minimum, never lower it."""
-    floor = (settings or load_settings()).min_group_size
+    floor = organisation_minimum(recorded, settings)
     if requested is None:
         return floor
     if requested < floor:
         raise SettingsError(
             f"minimum group size {requested} is below the organisation's minimum of {floor} "
-            f"(set min_group_size in {settings_path()} to change it)")
+            "(only `python -m lvm_data set-minimum K` lowers it)")
     return int(requested)

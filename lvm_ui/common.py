@@ -7,6 +7,7 @@ import, rename or delete invalidates them without any explicit cache clearing.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -104,6 +105,12 @@ def withheld(result) -> bool:
     return False
 
 
+def withheld_note(result) -> None:
+    """What disclosure control left out of a result that is otherwise shown, and why."""
+    if result.message and not result.empty:
+        st.caption(f":material/visibility_off: {result.message}")
+
+
 def hidden_note(result, what: str = "groups") -> None:
     """One line saying how much the anonymity minimum hid, or that nothing was hidden."""
     if result.message:
@@ -143,6 +150,9 @@ def scores_with_all(version: str, by: str | None, wave: str | None, where: dict,
     everyone = query(version, "group_scores", by=None, wave=wave, where=where, min_group_size=k)
     table = pd.concat([everyone.table, groups.table], ignore_index=True) \
         if not groups.empty else groups.table
+    if everyone.message and not everyone.empty:      # dimensions withheld for everyone
+        note = " ".join(m for m in (everyone.message, groups.message) if m)
+        groups = dataclasses.replace(groups, message=note)
     return groups, table
 
 

@@ -13,7 +13,6 @@ import pandas as pd
 import streamlit as st
 
 from lvm_data import store
-from lvm_data.settings import load_settings
 
 from . import bound, common, params
 
@@ -23,6 +22,7 @@ GLOBAL_KEYS = {"wave", *FIXED, "min_group"}
 PAGE_KEYS = {"group", "trend_group", "dimension", "value", "map_dimension", "compare_by",
              "side_a", "side_b"}
 MAX_MIN_GROUP = 1000
+_NOT_LISTED = "not a {} of this wave with enough respondents to be listed"
 _STATE = "_lvm_filters"
 
 
@@ -87,16 +87,16 @@ def param_key(name: str) -> str:
     return f"attr_{name}" if name in taken else name
 
 
-def _values(version: str, name: str) -> list[str]:
-    return list(common.query(version, "attribute_values", name=name))
+def _values(version: str, name: str, wave: str | None, where: dict | None = None) -> list[str]:
+    """Options: values held by at least the organisation's minimum of the wave (the store
+    leaves the others out, so a link naming one is reported like an unknown value)."""
+    return list(common.query(version, "attribute_values", name=name, wave=wave,
+                             where=where or None))
 
 
-def _teams(version: str, departments: list[str], waves: list[str]) -> list[str]:
+def _teams(version: str, departments: list[str], wave: str | None) -> list[str]:
     """Teams of the chosen departments (all teams when none is chosen)."""
-    if not departments:
-        return _values(version, "team")
-    return list(common.query(version, "attribute_values", name="team",
-                             where={"department": departments}))
+    return _values(version, "team", wave, {"department": departments} if departments else None)
 
 
 def _reset(extras: list[str], floor: int, latest: str) -> None:
@@ -107,25 +107,25 @@ def _reset(extras: list[str], floor: int, latest: str) -> None:
         st.session_state[key] = []
 
 
-def _attribute_filters(version: str, waves: list[str], extras: list[str]) -> dict:
+def _attribute_filters(version: str, wave: str, extras: list[str]) -> dict:
     side = st.sidebar
     where: dict[str, list[str]] = {}
-    dept = bound.multi("Department", _values(version, "department"), "department",
-                       what="not a department in this data", container=side)
-    teams = _teams(version, dept, waves)
+    dept = bound.multi("Department", _values(version, "department", wave), "department",
+                       what=_NOT_LISTED.format("department"), container=side)
+    teams = _teams(version, dept, wave)
     team = bound.multi("Team", teams, "team", container=side,
                        what="not a team of the chosen departments with enough respondents"
-                       if dept else "not a team in this data")
-    role = bound.multi("Role", _values(version, "role"), "role",
-                       what="not a role in this data", container=side)
+                       if dept else _NOT_LISTED.format("team"))
+    role = bound.multi("Role", _values(version, "role", wave), "role",
+                       what=_NOT_LISTED.format("role"), container=side)
     where.update({k: v for k, v in (("department", dept), ("team", team), ("role", role)) if v})
     if extras:
         keys = [param_key(a) for a in extras]
         opened = any(st.session_state.get(k) or k in st.query_params for k in keys)
         box = side.expander("More filters", expanded=opened, icon=":material/tune:")
         for name, key in zip(extras, keys):
-            chosen = bound.multi(common.attr_label(name), _values(version, name), key,
-                                 what=f"not a {common.attr_label(name).lower()} in this data",
+            chosen = bound.multi(common.attr_label(name), _values(version, name, wave), key,
+                                 what=_NOT_LISTED.format(common.attr_label(name).lower()),
                                  container=box)
             if chosen:
                 where[name] = chosen
@@ -135,10 +135,10 @@ def _attribute_filters(version: str, waves: list[str], extras: list[str]) -> dic
 def sidebar(cur) -> Filters:
     """Draw the filters in the sidebar and remember them for the page of this run."""
     wave_table = store.waves(cur)
-    version = common.data_version(wave_table)
+    floor = store.minimum(cur)
+    version = f"{common.data_version(wave_table)}|k={floor}"   # set-minimum invalidates too
     waves = wave_table["wave"].astype(str).tolist()
     attributes = store.attribute_names(cur)
-    floor = load_settings().min_group_size
     extras = [a for a in attributes if a not in FIXED]
     side = st.sidebar
     side.subheader("Filters", anchor=False)
@@ -150,12 +150,14 @@ def sidebar(cur) -> Filters:
             st.session_state["wave"] = new           # just imported: show it
         wave = bound.select("Survey wave", waves[::-1], "wave",   # latest first = default
                             what="no wave of that name", container=side)
-        where = _attribute_filters(version, waves, extras)
+        where = _attribute_filters(version, wave, extras)
         k = bound.number("Anonymity minimum", "min_group", floor, MAX_MIN_GROUP,
                          container=side, help="Groups with fewer respondents are never shown. "
                          "You may raise it, never lower it below the organisation's minimum.")
-        side.caption(f"Groups with fewer than {k} respondents are hidden "
-                     f"(organisation minimum: {floor}).")
+        side.caption(f"Groups with fewer than {k} respondents are hidden, and so is any "
+                     "figure that subtracting would narrow to fewer; values held by fewer "
+                     f"than {floor} respondents of this wave are not listed (organisation "
+                     f"minimum: {floor}).")
         side.button("Reset filters", on_click=_reset, args=(extras, floor, waves[-1]),
                     icon=":material/filter_alt_off:", type="tertiary")
         filters = Filters(version, tuple(waves), wave, where, k, floor, tuple(attributes))

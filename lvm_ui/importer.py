@@ -116,6 +116,14 @@ def show_report(report: ingest.Report) -> None:
     if report.personal_columns:
         st.caption(":material/shield_person: Personal data columns, never stored: "
                    + ", ".join(common.md(c) for c in report.personal_columns))
+    if report.free_text_columns:
+        st.caption(":material/notes: Free-text columns (comments), never stored — keep one only "
+                   "by choosing “attribute” for it in the mapping: "
+                   + ", ".join(common.md(c) for c in report.free_text_columns))
+    if report.hashed_key:
+        st.caption(f":material/key: Respondent ids in {common.md(report.hashed_key)} name people "
+                   "(e-mail or employee id): they are stored only as a keyed hash whose key "
+                   "is kept outside the database.")
     if report.problems:
         st.warning("Problems found: " + "; ".join(
             f"{reason}: {n:,} row{'s' if n != 1 else ''}"

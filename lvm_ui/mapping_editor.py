@@ -13,8 +13,10 @@ import streamlit as st
 from lvm_data import mapping
 
 ITEM_PREFIX = "item · "
-NAMED_KINDS = {"respondent_id": "respondent id", "personal": "personal data (dropped)"}
-NO_TARGET = ("attribute", "finished", "progress", "status", "metadata", "personal", "ignored")
+NAMED_KINDS = {"respondent_id": "respondent id", "personal": "personal data (dropped)",
+               "free_text": "free text (dropped)"}
+NO_TARGET = ("attribute", "finished", "progress", "status", "metadata", "personal", "free_text",
+             "ignored")
 
 
 def _kind_text(kind: str) -> str:

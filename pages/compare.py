@@ -21,7 +21,7 @@ def sides(f: filters.Filters) -> tuple[store.Selection, store.Selection] | None:
     by = bound.select("Compare", [WAVE, *f.attributes], "compare_by", index=1,
                       format_func=_label, what="not something to compare by", container=c1)
     values = list(f.waves) if by == WAVE else \
-        list(common.query(f.version, "attribute_values", name=by))
+        list(common.query(f.version, "attribute_values", name=by, wave=f.wave))
     if len(values) < 2:
         st.info(f"There is only one {_label(by).lower()} to choose: nothing to compare.")
         return None
@@ -58,8 +58,9 @@ def main() -> None:
                "interval; an interval that crosses 0 is not a clear difference.")
     common.chart(charts.compare_diff(result.table, a.label, b.label), "compare")
     if result.hidden_cells:
-        st.caption(f"{result.hidden_cells} dimension(s) left out: one side is below the "
-                   f"anonymity minimum there.")
+        st.caption(f"{result.hidden_cells} dimension(s) left out: on one side too few "
+                   "respondents are counted there, or showing it would reveal fewer than "
+                   f"{result.min_group_size} people by comparison.")
     df = result.table.assign(dimension=[common.dim_label(d) for d in result.table["dimension"]])
     st.dataframe(df, hide_index=True, column_config={
         "dimension": "Dimension", "n_a": NUMBER(f"n ({a.label})", format="%d"),

@@ -30,6 +30,7 @@ def main() -> None:
     st.subheader("How the items were answered", anchor=False)
     st.caption("Each bar is one item: disagreement extends left of 0, agreement right; "
                "reverse-keyed items are marked and shown as answered.")
+    common.withheld_note(dist)
     common.chart(charts.likert_bars(dist.table, smin, smax), "items")
     st.subheader(f"Pole scores by {common.attr_label(by).lower()}", anchor=False)
     groups, rows = f.scores_with_all(by)

@@ -37,6 +37,7 @@ def main() -> None:
     st.subheader("Orientation by dimension", anchor=False)
     st.caption("−100 = answers lean fully to the management pole, +100 = fully to the "
                "leadership pole; whiskers are 95% confidence intervals.")
+    common.withheld_note(scores)
     common.chart(charts.orientation_bars(scores.table), "orientation")
     st.subheader("Leadership and management pole scores", anchor=False)
     st.caption("Mean agreement with each pole's items, side by side per dimension; the dashed "
@@ -44,6 +45,8 @@ def main() -> None:
     common.chart(charts.pole_bars(scores.table, smin, smax), "pole-scores")
     st.subheader("Archetype mix", anchor=False)
     st.caption(layout.archetype_caption())
-    common.chart(charts.archetype_mix(f.mix().table), "archetypes")
+    mix = f.mix()
+    common.withheld_note(mix)
+    common.chart(charts.archetype_mix(mix.table), "archetypes")
 
 main()

@@ -26,6 +26,7 @@ def main() -> None:
         return
     smin, smax = f.scale()
     st.subheader("All respondents in the filters", anchor=False)
+    common.withheld_note(population)
     common.chart(charts.trend_lines(population.table, value, scale_min=smin, scale_max=smax),
                  "trends")
     st.subheader("By group", anchor=False)

@@ -24,8 +24,13 @@ def _isolated_settings(tmp_path, monkeypatch):
 
 @pytest.fixture
 def min_group(tmp_path):
+    """Set the organisation minimum for a test: in the settings file and, as an admin would
+    with ``set-minimum``, in the test database (which records the minimum it was made with)."""
     def set_min(k: int):
         (tmp_path / "lvm_settings.toml").write_text(f"min_group_size = {k}\n")
+        c = store.connect(tmp_path / "test.duckdb")
+        store.set_minimum(c.cursor(), k)
+        c.close()
     return set_min
 
 

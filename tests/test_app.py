@@ -189,7 +189,7 @@ def test_too_small_selection_shows_the_explanation(page):
 def test_hidden_groups_are_counted():
     at = app("teams", min_group="20")
     captions = " ".join(c.value for c in at.caption)
-    assert "hidden: fewer than 20 respondents" in captions
+    assert "groups hidden (" in captions and "): fewer than 20 respondents" in captions
 
 
 def _upload_file(tmp_path: Path) -> bytes:

@@ -52,15 +52,21 @@ def hand_file(tmp_path: Path) -> Path:
     return write_plain(tmp_path / "hand.csv", rows)
 
 
+HEADER = ("group,dimension,n,leadership,management,orientation,orientation_ci_low,"
+          "orientation_ci_high,balance,archetype")
+
+
 def test_import_then_scores_csv_and_json(tmp_path):
     db = str(tmp_path / "cli.duckdb")
     out = run("import", str(hand_file(tmp_path)), "--wave", "2026-Q1", "--db", db)
     assert out.stdout.count("\n") == 1 and "2026-Q1" in out.stdout and "8 respondents" in out.stdout
-    text = run("scores", "--by", "team", "--db", db).stdout
+    by_team = run("scores", "--by", "team", "--db", db)
+    # B has 3 < 5; A alone would give B away as "all minus A": both are hidden
+    assert by_team.stdout == HEADER + "\n" and "2 groups hidden" in by_team.stderr
+    text = run("scores", "--db", db).stdout
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ["group", "dimension", "n", "leadership", "management", "orientation",
-                             "orientation_ci_low", "orientation_ci_high", "balance", "archetype"]
-    assert {r["group"] for r in rows} == {"A"}                 # B has 3 < 5 respondents
+    assert list(rows[0]) == HEADER.split(",")
+    assert {r["group"] for r in rows} == {"all"} and {r["n"] for r in rows} == {"8"}
     assert [r["dimension"] for r in rows] == sorted(r["dimension"] for r in rows)
     first = rows[0]
     # L = 4, M = 2 on a 1-5 scale: orientation = 100 * 2 / 4 = 50; balance = 100 * (3 - 1) / 4
@@ -135,8 +141,14 @@ def test_settings_file_sets_the_minimum(tmp_path, monkeypatch):
     db = str(tmp_path / "cli.duckdb")
     run("import", str(hand_file(tmp_path)), "--wave", "w", "--db", db)
     (tmp_path / "lvm_settings.toml").write_text("min_group_size = 3\n")
+    # the database was created under 5: a laxer settings file does not lower it
+    assert run("scores", "--by", "team", "--db", db).stdout == HEADER + "\n"
+    said = run("set-minimum", "3", "--db", db).stdout
+    assert "3 (was 5)" in said and "fewer than 3 respondents" in said
     rows = list(csv.DictReader(io.StringIO(run("scores", "--by", "team", "--db", db).stdout)))
     assert {r["group"] for r in rows} == {"A", "B"}               # B has 3 = minimum
+    (tmp_path / "lvm_settings.toml").write_text("min_group_size = 9\n")   # raising works: 8 < 9
+    assert run("scores", "--db", db).stdout == HEADER + "\n"
     (tmp_path / "lvm_settings.toml").write_text("min_group_size = 1\n")
     out = run("scores", "--db", db, check=False)
     assert out.returncode == 2 and "at least 2" in out.stderr

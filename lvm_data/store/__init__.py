@@ -3,10 +3,12 @@ from .read import (NOT_GIVEN, QueryError, Result, archetype_mix, attribute_label
                    attribute_values, group_scores,
                    item_distribution, overview, trends, wave_row, waves)
 from .compare import Selection, compare
-from .schema import answers_table, attribute_names, connect, default_db_path, quote
+from .disclosure import minimum
+from .schema import (answers_table, attribute_names, connect, default_db_path, quote,
+                     recorded_minimum, set_minimum)
 from .write import delete_wave, rename_wave
 
 __all__ = ["NOT_GIVEN", "QueryError", "Result", "Selection", "answers_table", "archetype_mix",
            "attribute_labels", "attribute_names", "attribute_values", "compare", "connect", "default_db_path",
-           "delete_wave", "group_scores", "item_distribution", "overview", "quote",
-           "rename_wave", "trends", "wave_row", "waves"]
+           "delete_wave", "group_scores", "item_distribution", "minimum", "overview", "quote",
+           "recorded_minimum", "rename_wave", "set_minimum", "trends", "wave_row", "waves"]

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..settings import effective_min_group_size
 from ..stats import welch_ci
-from .read import Result, _raw_groups, population, wave_row
+from . import disclosure
+from .disclosure import ALL
+from .read import Result, _raw_groups, selection_verdict, wave_row
 
 COLUMNS = ["dimension", "n_a", "n_b", "orientation_a", "orientation_b", "difference",
            "ci_low", "ci_high"]
@@ -22,25 +23,33 @@ class Selection:
 
 
 def _side(cur, sel: Selection, k: int) -> tuple[pd.DataFrame, int]:
+    """The dimensions of one side that disclosure control allows (none if it is refused)."""
     info = wave_row(cur, sel.wave)
-    n = population(cur, [info["wave_id"]], sel.where)
-    if n < k:
+    verdict = selection_verdict(cur, info["wave_id"], sel.where, k)
+    n = int(verdict.n.at[ALL, "all"]) if ALL in verdict.n.index else 0
+    if not verdict.ok(ALL, "all"):
         return pd.DataFrame(), n
     raw = _raw_groups(cur, [info["wave_id"]], None, sel.where, per_wave=False)
-    return raw[raw["n"] >= k], n
+    keep = [verdict.ok(ALL, f"dim:{d}") for d in raw["dimension"]]
+    return raw[keep], n
 
 
 def compare(cur, a: Selection, b: Selection, min_group_size: int | None = None) -> Result:
-    """Dimensions where both sides reach the minimum; the others are counted as hidden."""
-    k = effective_min_group_size(min_group_size)
+    """Dimensions where both sides may be shown; the others are counted as hidden.
+
+    A side that cannot be shown is named without saying whether it has no one or a few
+    (either would tell something about who is in it).
+    """
+    k = disclosure.minimum(cur, min_group_size)
     side_a, n_a = _side(cur, a, k)
     side_b, n_b = _side(cur, b, k)
     empty = pd.DataFrame({c: [] for c in COLUMNS})
-    for side, n, sel in ((side_a, n_a, a), (side_b, n_b, b)):
+    for side, sel in ((side_a, a), (side_b, b)):
         if side.empty:
-            msg = (f"{sel.label or 'One selection'} has fewer respondents than the "
-                   f"anonymity minimum of {k}.")
-            return Result(empty, k, min(n_a, n_b), message=msg)
+            msg = (f"{sel.label or 'One selection'} cannot be shown: with the current filters "
+                   f"it has too few respondents for the anonymity minimum of {k}, or showing "
+                   "it would reveal fewer than that many people by comparison.")
+            return Result(empty, k, 0, message=msg)
     m = side_a.merge(side_b, on="dimension", suffixes=("_a", "_b"))
     diff, low, high = welch_ci(m["orientation_a"], m["orientation_sd_a"], m["n_a"],
                                m["orientation_b"], m["orientation_sd_b"], m["n_b"])

@@ -1,5 +1,6 @@
-"""Read queries. Every aggregate passes through the anonymity minimum here, so no
-page, export or command can show a group smaller than it.
+"""Read queries. Every figure passes through disclosure control here (``disclosure``:
+the minimum, the remainder rule, secondary suppression), so no page, export or command
+can show, or let a viewer work out by subtraction, a figure about fewer than k people.
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pandas as pd
 
 from .. import scoring
 from ..instrument import dimension_info
-from ..settings import effective_min_group_size
+from . import disclosure
+from .disclosure import ALL, FLAG, Verdict
 from .schema import answers_table, attribute_names, pole_column, quote, wave_dimensions
 
 NOT_GIVEN = "(not given)"
@@ -57,13 +59,18 @@ def wave_row(cur, wave: str | None) -> dict:
 
 
 def attribute_values(cur, name: str, wave: str | None = None,
-                     where: dict[str, list[str]] | None = None) -> list[str]:
-    """Distinct values of an attribute (e.g. the teams of the chosen departments)."""
+                     where: dict[str, list[str]] | None = None,
+                     min_group_size: int | None = None) -> list[str]:
+    """Values of an attribute held by at least k respondents of the wave (of some wave when
+    none is named), e.g. the teams of the chosen departments: an option list must not
+    confirm that a value held by one person exists."""
+    k = disclosure.minimum(cur, min_group_size)
     col = _attribute(cur, name)
     filt, filt_params = _filters(cur, where)
-    sql = (f"SELECT DISTINCT coalesce(r.{col}, ?) FROM respondents r "
-           "JOIN waves w ON w.wave_id = r.wave_id WHERE (? IS NULL OR w.name = ?)" + filt)
-    rows = cur.execute(sql, [NOT_GIVEN, wave, wave, *filt_params]).fetchall()
+    sql = (f"SELECT DISTINCT v FROM (SELECT coalesce(r.{col}, ?) AS v FROM respondents r "
+           "JOIN waves w ON w.wave_id = r.wave_id WHERE (? IS NULL OR w.name = ?)" + filt +
+           " GROUP BY 1, r.wave_id HAVING count(*) >= ?)")
+    rows = cur.execute(sql, [NOT_GIVEN, wave, wave, *filt_params, k]).fetchall()
     return sorted(v for (v,) in rows)
 
 
@@ -79,20 +86,70 @@ def _attribute(cur, name: str) -> str:
     return quote(name)
 
 
+def _condition(cur, name: str, values: list[str]) -> tuple[str | None, list]:
+    """attribute IN (values); '(not given)' stands for a blank attribute. The column is
+    compared bare (no function around it) so DuckDB can push the filter into the scan."""
+    chosen = list(dict.fromkeys(values))
+    named = [v for v in chosen if v != NOT_GIVEN]
+    col = f"r.{_attribute(cur, name)}"
+    parts = [f"{col} IN ({', '.join('?' * len(named))})"] if named else []
+    parts += [f"{col} IS NULL"] if NOT_GIVEN in chosen else []
+    return ("(" + " OR ".join(parts) + ")" if parts else None), named
+
+
 def _filters(cur, where: dict[str, list[str]] | None) -> tuple[str, list]:
-    """AND of attribute IN (values); '(not given)' stands for a blank attribute. The column
-    is compared bare (no function around it) so DuckDB can push the filter into the scan."""
+    """AND of every attribute's condition."""
     clauses, params = [], []
     for name, values in (where or {}).items():
-        values = [v for v in dict.fromkeys(values) if v != NOT_GIVEN]
-        blank = len(values) < len(set((where or {})[name]))
-        col = f"r.{_attribute(cur, name)}"
-        parts = [f"{col} IN ({', '.join('?' * len(values))})"] if values else []
-        parts += [f"{col} IS NULL"] if blank else []
-        if parts:
-            clauses.append("(" + " OR ".join(parts) + ")")
-            params += values
+        cond, cond_params = _condition(cur, name, values)
+        if cond:
+            clauses.append(cond)
+            params += cond_params
     return "".join(f" AND {c}" for c in clauses), params
+
+
+def _cell_counts(cur, wave_id: int, where, by, bases: dict[str, str],
+                 answers: bool = False) -> pd.DataFrame:
+    """Base counts per combination of filter flags and group: the input of disclosure
+    control. A flag holds the respondent's value when it is in that filter, else NULL."""
+    cols, params = [], []
+    for i, (name, values) in enumerate((where or {}).items()):
+        cond, cond_params = _condition(cur, name, values)
+        if cond:
+            cols.append(f'CASE WHEN {cond} THEN coalesce(r.{quote(name)}, ?) END AS "{FLAG}{i}"')
+            params += [*cond_params, NOT_GIVEN]
+    group_sql, group_params = _group_expr(cur, by)
+    cols.append(f"{group_sql} AS g")
+    aggs = [f"{sql} AS b{j}" for j, sql in enumerate(bases.values())]
+    join = f"JOIN {answers_table(wave_id)} a ON a.rid = r.rid" if answers else ""
+    frame = cur.execute(f"SELECT {', '.join(cols)}, {', '.join(aggs)} FROM respondents r "
+                        f"{join} WHERE r.wave_id = ? GROUP BY ALL",
+                        [*params, *group_params, wave_id]).df()
+    return frame.rename(columns={f"b{j}": name for j, name in enumerate(bases)})
+
+
+def _dimension_bases(dims: list[str]) -> dict[str, str]:
+    return {"all": "count(*)",
+            **{f"dim:{d}": f"count(r.{pole_column(d, 'leadership')})" for d in dims}}
+
+
+def _verdicts(cur, wave_id: int, where, by, bases: dict[str, str], k: int,
+              answers: bool = False) -> tuple[Verdict, Verdict]:
+    """The selection's own verdict, and its groups' (the same when not grouped)."""
+    frame = _cell_counts(cur, wave_id, where, by, bases, answers)
+    flags = [c for c in frame.columns if c.startswith(FLAG)]
+    names = list(bases)
+    population = disclosure.assess(disclosure.population_frame(frame), flags, names, k)
+    if by is None:
+        return population, population
+    groups = disclosure.assess(frame, flags, names, k)
+    return population, disclosure.suppress_complement(groups, names[1:], k)
+
+
+def selection_verdict(cur, wave_id: int, where, k: int) -> Verdict:
+    """Whether a selection and each of its dimensions may be shown."""
+    return _verdicts(cur, wave_id, where, None,
+                     _dimension_bases(wave_dimensions(cur, [wave_id])), k)[0]
 
 
 def _group_expr(cur, by: str | None) -> tuple[str, list]:
@@ -112,6 +169,27 @@ def _too_small(n: int, k: int) -> str:
     """Says why, without the exact count: '1 respondent' would single someone out."""
     return ("This selection has fewer respondents than the "
             f"anonymity minimum of {k}; widen the filters to see results.")
+
+
+def refused(verdict: Verdict, k: int) -> str | None:
+    """Why a whole selection is not shown (no count), or None when it may be."""
+    why = verdict.reason(ALL, "all")
+    if why is None:
+        return None
+    if why == disclosure.REMAINDER:
+        return (f"This selection cannot be shown: it differs from a wider selection by fewer "
+                f"than {k} respondents, so comparing the two would reveal their answers. "
+                "Remove or widen a filter.")
+    return _too_small(0, k)
+
+
+def _population_n(verdict: Verdict) -> int:
+    return int(verdict.n.at[ALL, "all"]) if ALL in verdict.n.index else 0
+
+
+def _dimension_note(verdict: Verdict, dims: list[str], k: int) -> str | None:
+    reasons = {d: why for d in dims if (why := verdict.reason(ALL, f"dim:{d}"))}
+    return disclosure.describe(reasons, k, label=lambda d: dimension_info(d).label)
 
 
 def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataFrame:
@@ -155,27 +233,30 @@ def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataF
                        [*group_params, *wave_ids, *filt_params, *long_params]).df()
 
 
-def _apply_minimum(raw: pd.DataFrame, k: int, keys: list[str]) -> tuple[pd.DataFrame, int, int]:
-    shown = raw[raw["n"] >= k]
-    hidden = raw[raw["n"] < k]
-    groups_all = raw.groupby(keys).size().index
-    groups_shown = shown.groupby(keys).size().index
-    return shown, len(hidden), len(groups_all.difference(groups_shown))
+def _apply(raw: pd.DataFrame, verdict: Verdict) -> tuple[pd.DataFrame, int, int]:
+    """The rows the verdict allows; how many cells and whole groups it hid."""
+    keep = [verdict.ok(g, f"dim:{d}") for g, d in zip(raw["group"], raw["dimension"])]
+    shown = raw[keep]
+    groups = len(set(raw["group"]) - set(shown["group"]))
+    return shown, len(raw) - len(shown), groups
 
 
 def group_scores(cur, by: str | None = None, wave: str | None = None,
                  where: dict | None = None, min_group_size: int | None = None) -> Result:
-    """One row per group x dimension, never for fewer than the minimum respondents."""
-    k = effective_min_group_size(min_group_size)
+    """One row per group x dimension that disclosure control allows."""
+    k = disclosure.minimum(cur, min_group_size)
     info = wave_row(cur, wave)
-    raw = _raw_groups(cur, [info["wave_id"]], by, where, per_wave=False)
-    n = int(raw["population"].iloc[0]) if len(raw) else 0
-    if n < k:
-        return Result(_empty(scoring.GROUP_COLUMNS), k, n, message=_too_small(n, k))
-    shown, cells, groups = _apply_minimum(raw, k, ["group"])
+    wave_id = info["wave_id"]
+    dims = wave_dimensions(cur, [wave_id])
+    population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
+    n = _population_n(population)
+    if (why := refused(population, k)) is not None:
+        return Result(_empty(scoring.GROUP_COLUMNS), k, n, message=why)
+    raw = _raw_groups(cur, [wave_id], by, where, per_wave=False)
+    shown, cells, hidden = _apply(raw, groups)
     table = _sort(scoring.finish_groups(shown), ["group"])[scoring.GROUP_COLUMNS]
-    msg = _hidden_message(groups, cells, k)
-    return Result(table, k, n, groups, cells, msg, {"wave": info["name"]})
+    msg = _hidden_message(hidden, cells, k) if by else _dimension_note(population, dims, k)
+    return Result(table, k, n, hidden, cells, msg, {"wave": info["name"]})
 
 
 def _sort(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -187,7 +268,9 @@ def _hidden_message(groups: int, cells: int, k: int) -> str | None:
     if not cells:
         return None
     what = f"{groups} group{'s' if groups != 1 else ''}" if groups else "some group scores"
-    return f"{what} hidden: fewer than {k} respondents ({cells} group × dimension cells)."
+    return (f"{what} hidden ({cells} group × dimension cells): fewer than {k} respondents, "
+            "or showing them would let a total or a wider selection reveal fewer than "
+            f"{k} people.")
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -196,31 +279,45 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 
 def trends(cur, by: str | None = None, where: dict | None = None,
            min_group_size: int | None = None) -> Result:
-    """Group scores per wave, oldest first; each wave's group checked on its own."""
-    k = effective_min_group_size(min_group_size)
-    ids = [int(i) for i in waves(cur)["wave_id"]]
+    """Group scores per wave, oldest first; each wave's figures checked on their own."""
+    k = disclosure.minimum(cur, min_group_size)
+    table_waves = waves(cur)
     cols = ["wave", "wave_date", *scoring.GROUP_COLUMNS]
-    if not ids:
+    if table_waves.empty:
         return Result(_empty(cols), k, message="No waves imported yet.")
-    n = population(cur, ids, where)
-    if n < k:
-        return Result(_empty(cols), k, n, message=_too_small(n, k))
+    parts, n, cells, hidden, notes = [], 0, 0, 0, []
+    ids = [int(i) for i in table_waves["wave_id"]]
     raw = _raw_groups(cur, ids, by, where, per_wave=True)
-    shown, cells, groups = _apply_minimum(raw, k, ["wave", "group"])
+    for wave_id, name in zip(ids, table_waves["wave"]):
+        dims = wave_dimensions(cur, [wave_id])
+        population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
+        if refused(population, k) is not None:
+            continue
+        n += _population_n(population)
+        shown, c, h = _apply(raw[raw["wave"] == name], groups)
+        parts.append(shown)
+        cells, hidden = cells + c, hidden + h
+        if by is None and (note := _dimension_note(population, dims, k)):
+            notes.append(f"{name}: {note}")
+    if not parts:
+        return Result(_empty(cols), k, 0, message=_too_small(0, k))
+    shown = pd.concat(parts, ignore_index=True)
     table = _sort(scoring.finish_groups(shown), ["wave_date", "wave", "group"])[cols]
-    return Result(table, k, n, groups, cells, _hidden_message(groups, cells, k))
+    msg = _hidden_message(hidden, cells, k) if by else (" ".join(notes) or None)
+    return Result(table, k, n, hidden, cells, msg)
 
 
 def archetype_mix(cur, wave: str | None = None, where: dict | None = None,
                   min_group_size: int | None = None) -> Result:
-    """Share of respondents per archetype and dimension in a population of at least k."""
-    k = effective_min_group_size(min_group_size)
+    """Respondents per archetype and dimension, for the dimensions that may be shown."""
+    k = disclosure.minimum(cur, min_group_size)
     info = wave_row(cur, wave)
-    n = population(cur, [info["wave_id"]], where)
-    cols = ["dimension", "archetype", "n", "share"]
-    if n < k:
-        return Result(_empty(cols), k, n, message=_too_small(n, k))
     dims = wave_dimensions(cur, [info["wave_id"]])
+    population, _ = _verdicts(cur, info["wave_id"], where, None, _dimension_bases(dims), k)
+    n = _population_n(population)
+    cols = ["dimension", "archetype", "n", "share"]
+    if (why := refused(population, k)) is not None:
+        return Result(_empty(cols), k, n, message=why)
     filt, params = _filters(cur, where)
     mid = (info["scale_min"] + info["scale_max"]) / 2
     aggs, agg_params = [], []
@@ -232,26 +329,31 @@ def archetype_mix(cur, wave: str | None = None, where: dict | None = None,
     row = cur.execute(f"SELECT {', '.join(aggs)} FROM respondents r WHERE r.wave_id = ?{filt}",
                       [*agg_params, info["wave_id"], *params]).fetchone()
     records = [(dim, scoring.ARCHETYPES[j], row[4 * i + j])
-               for i, dim in enumerate(dims) for j in range(4)]
+               for i, dim in enumerate(dims) for j in range(4)
+               if population.ok(ALL, f"dim:{dim}")]
     table = pd.DataFrame(records, columns=["dimension", "archetype", "n"])
     table = table[table["n"] > 0].reset_index(drop=True)
     table["share"] = table["n"] / table.groupby("dimension")["n"].transform("sum")
-    return Result(table, k, n)
+    return Result(table, k, n, message=_dimension_note(population, dims, k))
 
 
 def item_distribution(cur, dimension: str, wave: str | None = None, where: dict | None = None,
                       min_group_size: int | None = None) -> Result:
-    """Answer counts per item of one dimension, for a population of at least k."""
-    k = effective_min_group_size(min_group_size)
+    """Answer counts per item of one dimension, for the items whose answerers may be shown."""
+    k = disclosure.minimum(cur, min_group_size)
     info = wave_row(cur, wave)
-    n = population(cur, [info["wave_id"]], where)
     cols = ["item_id", "text", "pole", "reverse", "value", "label", "count", "share"]
     items = cur.execute("SELECT item_id, text, pole, reverse FROM items WHERE wave_id = ? "
                         "AND dimension = ? ORDER BY position", [info["wave_id"], dimension]).df()
     if items.empty:
         raise QueryError(f"wave {info['name']!r} has no dimension {dimension!r}")
-    if n < k:
-        return Result(_empty(cols), k, n, message=_too_small(n, k))
+    bases = {"all": "count(*)", **{f"item:{i}": f"count(a.{quote(i)})" for i in items["item_id"]}}
+    population, _ = _verdicts(cur, info["wave_id"], where, None, bases, k, answers=True)
+    n = _population_n(population)
+    if (why := refused(population, k)) is not None:
+        return Result(_empty(cols), k, n, message=why)
+    reasons = {i: why for i in items["item_id"] if (why := population.reason(ALL, f"item:{i}"))}
+    items = items[~items["item_id"].isin(list(reasons))]
     filt, params = _filters(cur, where)
     item_cols = ", ".join(quote(i) for i in items["item_id"])
     counts = cur.execute(f"""
@@ -267,8 +369,9 @@ def item_distribution(cur, dimension: str, wave: str | None = None, where: dict 
     order = {item: i for i, item in enumerate(items["item_id"])}
     table = table.sort_values(["item_id", "value"], key=lambda s: s.map(order) if s.name == "item_id" else s)
     return Result(table[cols].reset_index(drop=True), k, n,
+                  message=disclosure.describe(reasons, k, label=lambda i: f"item {i}"),
                   extra={"scale_min": info["scale_min"], "scale_max": info["scale_max"],
-                         "dimension": dimension_info(dimension)})
+                         "dimension": dimension_info(dimension), "withheld": reasons})
 
 
 def _num_key(value: float) -> str:
@@ -278,17 +381,19 @@ def _num_key(value: float) -> str:
 def overview(cur, wave: str | None = None, where: dict | None = None,
              min_group_size: int | None = None) -> Result:
     """Headline counts; distinct groups are only counted, never listed with sizes."""
-    k = effective_min_group_size(min_group_size)
+    k = disclosure.minimum(cur, min_group_size)
     info = wave_row(cur, wave)
-    n = population(cur, [info["wave_id"]], where)
+    population, _ = _verdicts(cur, info["wave_id"], where, None, {"all": "count(*)"}, k)
+    n = _population_n(population)
+    why = refused(population, k)
     filt, params = _filters(cur, where)
     row = cur.execute(f"""
         SELECT count(DISTINCT department), count(DISTINCT team), count(DISTINCT role)
         FROM respondents r WHERE r.wave_id = ?{filt}""", [info["wave_id"], *params]).fetchone()
     table = pd.DataFrame([{"respondents": n, "departments": row[0], "teams": row[1],
                            "roles": row[2], "waves": len(waves(cur))}])
-    if n < k:
+    if why is not None:
         table = table.iloc[0:0]
-    return Result(table, k, n, message=_too_small(n, k) if n < k else None,
+    return Result(table, k, n, message=why,
                   extra={"wave": info["name"], "scale_min": info["scale_min"],
                          "scale_max": info["scale_max"]})

@@ -9,7 +9,6 @@ because a wave's items depend on its instrument and a wide table loads as fast a
 from __future__ import annotations
 
 import re
-import secrets
 import threading
 from pathlib import Path
 
@@ -76,23 +75,39 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         with _lock:
             con.execute(SCHEMA)
             _seed_attributes(con)
+            _record_minimum(con)
     return con
+
+
+def _record_minimum(con) -> None:
+    """The minimum travels with the data: recorded once, when the database is created.
+
+    Databases from before the keyed respondent hash kept their hash salt in ``meta``;
+    it is removed, so a copy of the file no longer holds what reverses the keys.
+    """
+    con.execute("INSERT OR IGNORE INTO meta VALUES ('min_group_size', ?)",
+                [str(load_settings().min_group_size)])
+    con.execute("DELETE FROM meta WHERE key = 'salt'")
+
+
+def recorded_minimum(cur) -> int | None:
+    row = cur.execute("SELECT value FROM meta WHERE key = 'min_group_size'").fetchone()
+    return int(row[0]) if row else None
+
+
+def set_minimum(cur, k: int) -> int | None:
+    """Record a new organisation minimum (an explicit admin act); returns the old one."""
+    if not isinstance(k, int) or isinstance(k, bool) or k < 2:
+        raise ValueError("the anonymity minimum must be a whole number of at least 2")
+    old = recorded_minimum(cur)
+    cur.execute("INSERT OR REPLACE INTO meta VALUES ('min_group_size', ?)", [str(k)])
+    return old
 
 
 def _seed_attributes(con) -> None:
     for pos, name in enumerate(FIXED_ATTRIBUTES):
         con.execute("INSERT OR IGNORE INTO attributes VALUES (?, ?, ?)",
                     [name, name.capitalize(), pos])
-
-
-def salt(cur) -> str:
-    """A per-database secret so hashed e-mail keys cannot be looked up in a dictionary."""
-    row = cur.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
-    if row:
-        return row[0]
-    value = secrets.token_hex(16)
-    cur.execute("INSERT INTO meta VALUES ('salt', ?)", [value])
-    return value
 
 
 def attribute_names(cur) -> list[str]:

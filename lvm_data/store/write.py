@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from ..instrument import Instrument
+from ..keyfile import keyed_hash
 from ..scoring import min_answered
 from .schema import FIXED_ATTRIBUTES as FIXED
 from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
@@ -28,14 +29,13 @@ class Plan:
     bad_values: dict[str, list[str]]              # column key -> raw answers that are not on the scale
     attributes: dict[str, str] = field(default_factory=dict)   # column key -> attribute name
     respondent_key: str | None = None
-    key_is_email: bool = False
+    key_secret: bytes | None = None               # personal ids (e-mail, employee id): HMAC key
     wave_key: str | None = None
     finished_key: str | None = None
     progress_key: str | None = None
     submitted_key: str | None = None              # LimeSurvey: blank submit date = unfinished
     last_item_key: str | None = None              # SurveyMonkey: blank last item = dropped out
     include_partial: bool = False
-    salt: str = ""
     row_offset: int = 1                           # spreadsheet row of the first data row
 
 
@@ -77,6 +77,21 @@ def value_counts(cur, keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame({"key": [], "value": [], "count": []})
     parts = [f"SELECT ? AS key, {quote_key(k)}::VARCHAR AS value, count(*) AS count "
              "FROM staging GROUP BY 2" for k in keys]
+    return cur.execute(" UNION ALL ".join(parts), list(keys)).df()
+
+
+def text_profile(cur, keys: list[str]) -> pd.DataFrame:
+    """Per column, over the whole staged file: how many different answers, the longest, the
+    most words, and how many answers only one respondent gave (free text vs category)."""
+    parts = []
+    for key in keys:
+        col = f"trim(s.{quote_key(key)}::VARCHAR)"
+        parts.append(f"""SELECT ? AS key, count(*) AS distinct_values,
+            coalesce(max(length(v)), 0) AS max_chars,
+            coalesce(max(len(regexp_split_to_array(v, '\\s+'))), 0) AS max_words,
+            count(*) FILTER (WHERE c = 1) AS singletons
+            FROM (SELECT {col} AS v, count(*) AS c FROM staging s
+                  WHERE coalesce({col}, '') <> '' GROUP BY 1)""")
     return cur.execute(" UNION ALL ".join(parts), list(keys)).df()
 
 
@@ -136,13 +151,29 @@ def _unfinished_sql(plan: Plan) -> str | None:
     return " OR ".join(parts) or None
 
 
+HMAC_FUNCTION = "lvm_respondent_hmac"
+
+
 def _key_sql(plan: Plan) -> tuple[str, list]:
     if plan.respondent_key is None:
         return "'row-' || (s.__lvm_row + ?)::VARCHAR", [plan.row_offset]
-    col = f"trim(s.{quote_key(plan.respondent_key)})"
-    if plan.key_is_email:
-        return f"CASE WHEN {col} <> '' THEN sha256(? || lower({col})) END", [plan.salt]
+    col = f"trim(s.{quote_key(plan.respondent_key)}::VARCHAR)"
+    if plan.key_secret is not None:
+        return f"CASE WHEN {col} <> '' THEN {HMAC_FUNCTION}({col}) END", []
     return f"nullif({col}, '')", []
+
+
+def _register_hmac(cur, secret: bytes) -> None:
+    """A vectorised UDF: DuckDB has no keyed hash, and the key must never enter the SQL."""
+    import pyarrow as pa
+
+    def keyed(values):
+        return pa.array([None if v is None else keyed_hash(secret, v)
+                         for v in values.to_pylist()], pa.string())
+
+    cur.execute("SELECT 1").fetchall()     # finish any pending result: DuckDB requires it
+    cur.create_function(HMAC_FUNCTION, keyed, ["VARCHAR"], "VARCHAR", type="arrow",
+                        side_effects=False)
 
 
 def build_clean(cur, plan: Plan, rid_base: int) -> None:
@@ -160,11 +191,19 @@ def build_clean(cur, plan: Plan, rid_base: int) -> None:
         cols.append(f"{expr} AS {quote(item)}")
         params += p
     flags, flag_params = _flags_sql(plan)
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE clean AS
-        SELECT * EXCLUDE (_invalid, _unfinished), {_problem_sql(plan)} AS problem FROM (
-            SELECT ? + s.__lvm_row + 1 AS rid, s.__lvm_row + ? AS source_row, {', '.join(cols)}, {flags}
-            FROM staging s)""", [rid_base, plan.row_offset, *params, *flag_params])
+    if plan.key_secret is not None:
+        _register_hmac(cur, plan.key_secret)
+    try:
+        cur.execute(f"""
+            CREATE OR REPLACE TEMP TABLE clean AS
+            SELECT * EXCLUDE (_invalid, _unfinished), {_problem_sql(plan)} AS problem FROM (
+                SELECT ? + s.__lvm_row + 1 AS rid, s.__lvm_row + ? AS source_row,
+                       {', '.join(cols)}, {flags}
+                FROM staging s)""", [rid_base, plan.row_offset, *params, *flag_params])
+    finally:
+        if plan.key_secret is not None:
+            cur.execute("SELECT 1").fetchall()
+            cur.remove_function(HMAC_FUNCTION)
     cur.execute("""
         UPDATE clean SET problem = 'duplicate respondent' WHERE rid IN (
             SELECT rid FROM (SELECT rid, row_number() OVER (
