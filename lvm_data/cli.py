@@ -121,6 +121,7 @@ def cmd_items(args) -> int:
                                      where=_where(args.where),
                                      min_group_size=args.min_group_size)
     table = result.table.rename(columns={"item_id": "item"})[ITEM_COLUMNS]
+    table["value"] = [int(v) if float(v).is_integer() else v for v in table["value"]]
     return _emit(table, args.format, result.message)
 
 

@@ -288,3 +288,30 @@ def test_big_groups_keep_their_exact_figures(con, by, where):
     for column in ("n", "leadership", "management", "orientation", "orientation_ci_low"):
         diff = (got[column] - expected.loc[got.index, column]).abs().max()
         assert diff < 1e-12, column
+
+
+def test_items_and_mix_commands_match_a_hand_count(tmp_path):
+    """`items` and `mix` for Sales, against counts made from the planted rows directly."""
+    db = tmp_path / "cli.duckdb"
+    cli("import", str(planted.write(tmp_path / "p.csv")), "--wave", "w", db=db)
+    sales = [r for r in planted.rows() if r["Department"] == "Sales"]
+    items = list(csv.DictReader(io.StringIO(cli(
+        "items", "--dimension", "vision_execution", "--where", "department=Sales",
+        db=db).stdout)))
+    for item in (i for i in planted.ITEMS if i.dimension == "vision_execution"):
+        answers = [int(r[item.id]) for r in sales if r[item.id]]
+        got = {int(r["value"]): int(r["count"]) for r in items if r["item"] == item.id}
+        assert got == {v: answers.count(v) for v in set(answers)}, item.id
+        assert {r["reverse"] for r in items if r["item"] == item.id} == {str(item.reverse)}
+    mix = list(csv.DictReader(io.StringIO(cli("mix", "--where", "department=Sales",
+                                              db=db).stdout)))
+    for dim in DIMS:
+        expected: dict[str, int] = {}
+        for r in sales:
+            lead, man = _pole(r, dim, "leadership"), _pole(r, dim, "management")
+            name = {(True, True): "Integrator", (True, False): "Leadership-led",
+                    (False, True): "Management-led", (False, False): "Developing"}[
+                (lead >= 3, man >= 3)]
+            expected[name] = expected.get(name, 0) + 1
+        got = {r["archetype"]: int(r["n"]) for r in mix if r["dimension"] == dim}
+        assert got == expected, dim

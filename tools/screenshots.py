@@ -26,7 +26,13 @@ PAGES = {"overview": "overview", "teams": "teams", "dimensions": "dimensions",
          # A share link with filters and one unknown parameter: the notice and the link.
          "teams-filtered": "teams?department=Engineering&department=Sales&group=Role&foo=bar",
          # Narrowed below the anonymity minimum: the explanation instead of numbers.
-         "overview-too-small": "overview?department=HR&role=Director"}
+         "overview-too-small": "overview?department=HR&role=Director",
+         # Sales minus two people (the "<1 year" band): refused, with the reason in words.
+         "dimensions-refused": "dimensions?wave=2025-H1&department=Sales"
+                               "&tenure_band=1-3+years&tenure_band=3-5+years"
+                               "&tenure_band=5%2B+years",
+         # Teams of one department at a raised minimum: hidden groups and secondary suppression.
+         "teams-suppressed": "teams?department=Finance&group=Team&min_group=10"}
 OUT = ROOT / "docs" / "screenshots"
 
 
