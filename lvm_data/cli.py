@@ -58,7 +58,9 @@ def cmd_import(args) -> int:
         wave=args.wave, codebook=load_codebook(args.codebook) if args.codebook else None,
         tool=args.tool, include_partial=args.include_partial, skip_invalid=args.skip_invalid,
         wave_date=date.fromisoformat(args.date) if args.date else None)
-    con = store.connect(args.db)
+    # a dry run checks the file alone: the database is not created, changed or even opened
+    # (opening takes a lock, which would also fail while the app holds the file)
+    con = store.connect(":memory:" if args.dry_run else args.db)
     result = ingest.import_file(con, args.file, options, progress=_progress,
                                 dry_run=args.dry_run)
     if sys.stderr.isatty():

@@ -140,3 +140,23 @@ def test_settings_file_sets_the_minimum(tmp_path, monkeypatch):
     (tmp_path / "lvm_settings.toml").write_text("min_group_size = 1\n")
     out = run("scores", "--db", db, check=False)
     assert out.returncode == 2 and "at least 2" in out.stderr
+
+
+def test_dry_run_creates_changes_and_locks_no_database(tmp_path):
+    """A dry run checks the file alone: a new --db is not created, and an existing one is
+    not opened at all, so it works while another process holds the database for writing."""
+    import duckdb
+    new = tmp_path / "new.duckdb"
+    out = run("import", str(hand_file(tmp_path)), "--dry-run", "--db", str(new))
+    assert "rows importable: 8" in out.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hand.csv", "lvm_settings.toml"]
+    db = tmp_path / "held.duckdb"
+    run("import", str(hand_file(tmp_path)), "--wave", "w", "--db", str(db))
+    before = db.read_bytes()
+    holder = duckdb.connect(str(db))                # an exclusive lock, like a running app
+    try:
+        out = run("import", str(hand_file(tmp_path)), "--dry-run", "--db", str(db))
+        assert "rows importable: 8" in out.stdout
+        assert db.read_bytes() == before
+    finally:
+        holder.close()
