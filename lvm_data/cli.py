@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from . import ingest, store
+from .export import csv_text
 from .formats import TOOLS, ImportProblem
 from .instrument import InstrumentError, instrument_csv, load_codebook, load_default
 from .scoring import GROUP_COLUMNS
@@ -97,7 +98,7 @@ def cmd_scores(args) -> int:
         print(json.dumps(json.loads(table.to_json(orient="records", double_precision=10)),
                          indent=1))
     else:
-        sys.stdout.write(table.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
+        sys.stdout.write(csv_text(table, float_format="%.6f"))
     if result.message:
         print(result.message, file=sys.stderr)
     return 0
@@ -106,7 +107,7 @@ def cmd_scores(args) -> int:
 def cmd_waves(args) -> int:
     con = store.connect(args.db)
     table = store.waves(con.cursor())[["wave", "wave_date", "respondents", "tool", "source"]]
-    sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+    sys.stdout.write(csv_text(table))
     return 0
 
 

@@ -1,7 +1,7 @@
 """Teams & roles: which groups lean to leadership, which to management?"""
 import streamlit as st
 
-from lvm_data import charts
+from lvm_data import charts, export
 from lvm_ui import common, filters, layout
 from lvm_ui.entry import ensure_entrypoint
 
@@ -22,6 +22,8 @@ def table(rows) -> None:
         "orientation_ci_low": NUMBER("CI low", format="%+.1f"),
         "orientation_ci_high": NUMBER("CI high", format="%+.1f"),
         "balance": NUMBER("Balance", format="%.1f"), "archetype": "Archetype"})
+    st.download_button("Download these scores (CSV)", export.scores_csv(df), "lvm-scores.csv",
+                       "text/csv", icon=":material/download:")
 
 
 def roles(f: filters.Filters, smin: float, smax: float) -> None:

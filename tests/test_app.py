@@ -295,3 +295,17 @@ def test_export_csv_matches_store(tmp_path):
     df = pd.read_csv(io.BytesIO(scores_csv(result.table)), encoding="utf-8-sig")
     assert len(df) == len(result.table)
 
+
+
+def test_tables_offer_no_unsafe_csv_export():
+    """st.dataframe's own "Download as CSV" writes cells unneutralised: the app switches it
+    off (in the config file and from app.py, for servers started elsewhere)."""
+    import tomllib
+
+    from streamlit import config
+    assert tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["client"][
+        "disableDataExport"] is True
+    config.set_option("client.disableDataExport", False)
+    app("teams")
+    assert config.get_option("client.disableDataExport") is True
+

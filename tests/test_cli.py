@@ -160,3 +160,25 @@ def test_dry_run_creates_changes_and_locks_no_database(tmp_path):
         assert db.read_bytes() == before
     finally:
         holder.close()
+
+
+def test_scores_and_waves_csv_are_formula_safe(tmp_path):
+    """Names from the file that a spreadsheet would run as formulas get a leading quote;
+    numbers, negative ones included, stay numbers."""
+    evil = '=HYPERLINK("http://evil","x")'
+    rows = []
+    for i in range(5):
+        row = {"Respondent ID": f"p{i}", "Department": "D", "Team": evil, "Role": "IC"}
+        for item in ITEMS:                          # L = 2, M = 4: orientation -50
+            want = 2 if item.pole == "leadership" else 4
+            row[item.id] = 6 - want if item.reverse else want
+        rows.append(row)
+    db = str(tmp_path / "cli.duckdb")
+    run("import", str(write_plain(tmp_path / "evil.csv", rows)), "--wave", "@wave", "--db", db)
+    out = run("scores", "--by", "team", "--db", db).stdout
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert {r["group"] for r in table} == {"'" + evil}
+    assert float(table[0]["orientation"]) == pytest.approx(-50.0)
+    assert not table[0]["orientation"].startswith("'")
+    waves = list(csv.DictReader(io.StringIO(run("waves", "--db", db).stdout)))
+    assert waves[0]["wave"] == "'@wave"
