@@ -53,7 +53,7 @@ try:
     cur = common.cursor()
     filters.sidebar(cur)
 except SettingsError as exc:
-    st.error(f"The settings file cannot be used: {exc}", icon=":material/error:")
+    st.error(f"The settings file cannot be used: {common.md(exc)}", icon=":material/error:")
     st.stop()
 link = st.sidebar.container()
 page.run()

@@ -99,7 +99,7 @@ def compare(version: str, a: store.Selection, b: store.Selection, k: int):
 def withheld(result) -> bool:
     """Warn and return True when the store withheld everything for anonymity."""
     if result.empty and result.message:
-        st.warning(result.message, icon=":material/visibility_off:")
+        st.warning(md(result.message), icon=":material/visibility_off:")
         return True
     return False
 
@@ -107,7 +107,7 @@ def withheld(result) -> bool:
 def hidden_note(result, what: str = "groups") -> None:
     """One line saying how much the anonymity minimum hid, or that nothing was hidden."""
     if result.message:
-        st.caption(f":material/visibility_off: {result.message}")
+        st.caption(f":material/visibility_off: {md(result.message)}")
     elif not result.empty:
         st.caption(f"All {what} shown have at least {result.min_group_size} respondents.")
 
@@ -125,12 +125,13 @@ def attr_label(name: str) -> str:
     return str(name).replace("_", " ").strip().capitalize()
 
 
-_MD_SPECIAL = set("\\`*_{}[]()#+!|<>~$:=")
+_MD_SPECIAL = set("\\`*_{}[]()#+!|<>~$:=&.@")
 
 
 def md(text) -> str:
-    """Data shown in markdown (captions, headers): escaped so it can never become a link,
-    an image, a colour directive or a list; it reads exactly as in the data."""
+    """Data shown in markdown (captions, headers, labels): escaped so it can never become a
+    link (autolinks too: '.' and '@'), an image, HTML, an entity ('&'), a colour directive or
+    a list; it reads exactly as in the data."""
     out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in " ".join(str(text).split()))
     if out.startswith("-"):
         return "\\" + out

@@ -145,7 +145,7 @@ def run_import(upload: Upload, options: ingest.Options) -> None:
     bar = st.progress(0.0, text="Starting the import")
 
     def progress(fraction: float, text: str) -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=text)
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=common.md(text))
 
     try:
         with upload.on_disk() as path:

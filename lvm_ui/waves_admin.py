@@ -63,7 +63,7 @@ def manage(cur) -> None:
     c3.button("Rename", on_click=_rename, args=(wave, new), disabled=not new.strip(),
               icon=":material/edit:")
     if st.session_state.get(_CONFIRM) != wave:
-        st.button(f"Delete wave “{wave}”…", on_click=lambda: st.session_state.update(
+        st.button(f"Delete wave “{common.md(wave)}”…", on_click=lambda: st.session_state.update(
             {_CONFIRM: wave}), icon=":material/delete:")
         return
     n = int(store.waves(cur).set_index("wave").loc[wave, "respondents"])

@@ -22,7 +22,7 @@ def main() -> None:
     try:
         dist = f.items(dim)
     except QueryError as exc:
-        st.info(str(exc))
+        st.info(common.md(exc))
         return
     if common.withheld(dist):
         return
