@@ -58,7 +58,8 @@ def cmd_import(args) -> int:
     options = ingest.Options(
         wave=args.wave, codebook=load_codebook(args.codebook) if args.codebook else None,
         tool=args.tool, include_partial=args.include_partial, skip_invalid=args.skip_invalid,
-        wave_date=date.fromisoformat(args.date) if args.date else None)
+        wave_date=date.fromisoformat(args.date) if args.date else None,
+        replace=tuple(args.replace or ()), as_new_wave=args.as_new_wave)
     # a dry run checks the file alone: the database is not created, changed or even opened
     # (opening takes a lock, which would also fail while the app holds the file)
     con = store.connect(":memory:" if args.dry_run else args.db)
@@ -83,6 +84,7 @@ def _dry_run_text(report: ingest.Report) -> str:
     for value, n in sorted(report.unrecognised.items()):
         lines.append(f"unrecognised answer {value!r}: {n}")
     lines += [f"note: {n}" for n in report.notes]
+    lines += [f"repeats: {r.describe()}" for r in report.repeats]
     lines.append("mapping:")
     lines += [f"  {m.key!r} -> {m.kind}{' ' + m.target if m.target else ''} "
               f"({m.how}, {m.confidence:.0%})" for m in report.matches]
@@ -165,7 +167,13 @@ def _import_parser(sub) -> None:
                    help="keep unfinished responses (excluded by default)")
     p.add_argument("--skip-invalid", action="store_true",
                    help="leave out rows with answers off the scale instead of stopping")
-    p.add_argument("--dry-run", action="store_true", help="print the validation report only")
+    p.add_argument("--dry-run", action="store_true", help="print the validation report only "
+                   "(checks the file alone; the database is not opened)")
+    again = p.add_mutually_exclusive_group()
+    again.add_argument("--replace", action="append", metavar="WAVE",
+                       help="the file is a re-export of this wave: replace it (one transaction)")
+    again.add_argument("--as-new-wave", action="store_true",
+                       help="keep the wave this file repeats and import the file as a new one")
     _db(p)
     p.set_defaults(func=cmd_import)
 

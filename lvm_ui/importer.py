@@ -130,6 +130,29 @@ def show_report(report: ingest.Report) -> None:
                      hide_index=True)
 
 
+def repeat_choice(report: ingest.Report, options: ingest.Options) -> None:
+    """A file that repeats existing waves is most likely a re-export after late responses:
+    replacing them is preselected. Kept as a new wave, comparing the two would show the late
+    respondents' answers alone."""
+    if not report.repeats:
+        return
+    names = [r.wave for r in report.repeats]
+    quoted = ", ".join(f"“{common.md(n)}”" for n in names)
+    st.warning("This file repeats answers already imported: "
+               + "; ".join(common.md(r.describe()) for r in report.repeats) + ".",
+               icon=":material/content_copy:")
+    replace_them = st.radio(
+        "What is this file?", [True, False], key=f"imp_repeat_{'|'.join(names)}",
+        format_func=lambda r: f"A re-export of {quoted}: replace it (recommended)" if r else
+        "A new wave: keep both (comparing the two waves may then be refused)")
+    if replace_them:
+        options.replace = tuple(names)
+        if options.wave is None:
+            options.wave_date = None          # the replaced wave keeps its name and date
+    else:
+        options.as_new_wave = True
+
+
 def blocked(report: ingest.Report, options: ingest.Options) -> str | None:
     """Why the import button is disabled, mirroring ingest's own checks."""
     if report.rows_importable == 0:

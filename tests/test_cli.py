@@ -98,7 +98,8 @@ def test_bad_input_exit_2_one_line_nothing_written(tmp_path):
 def test_waves_and_delete(tmp_path):
     db = str(tmp_path / "cli.duckdb")
     run("import", str(hand_file(tmp_path)), "--wave", "old", "--date", "2025-01-01", "--db", db)
-    run("import", str(hand_file(tmp_path)), "--wave", "new", "--date", "2026-01-01", "--db", db)
+    run("import", str(hand_file(tmp_path)), "--wave", "new", "--date", "2026-01-01", "--db", db,
+        "--as-new-wave")                            # the same answers again, on purpose
     waves = list(csv.DictReader(io.StringIO(run("waves", "--db", db).stdout)))
     assert [w["wave"] for w in waves] == ["old", "new"]
     assert run("delete-wave", "old", "--db", db).stdout.startswith("deleted wave 'old'")

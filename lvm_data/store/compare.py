@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..settings import effective_min_group_size
 from ..stats import welch_ci
+from . import crosswave
 from .read import Result, _raw_groups, population, wave_row
 
 COLUMNS = ["dimension", "n_a", "n_b", "orientation_a", "orientation_b", "difference",
@@ -33,6 +34,8 @@ def _side(cur, sel: Selection, k: int) -> tuple[pd.DataFrame, int]:
 def compare(cur, a: Selection, b: Selection, min_group_size: int | None = None) -> Result:
     """Dimensions where both sides reach the minimum; the others are counted as hidden."""
     k = effective_min_group_size(min_group_size)
+    if why := crosswave.differencing_risk(cur, a, b, k):      # two waves, a few people apart
+        return Result(pd.DataFrame({c: [] for c in COLUMNS}), k, message=why)
     side_a, n_a = _side(cur, a, k)
     side_b, n_b = _side(cur, b, k)
     empty = pd.DataFrame({c: [] for c in COLUMNS})
