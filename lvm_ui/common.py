@@ -17,6 +17,7 @@ import streamlit as st
 
 from lvm_data import charts, ingest, store
 from lvm_data.instrument import dimension_info
+from lvm_data.store import crosswave
 from lvm_data.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +70,7 @@ QUERIES = {
     "item_distribution": store.item_distribution,
     "trends": store.trends,
     "attribute_values": store.attribute_values,
+    "risky_pairs": crosswave.risky_pairs,
 }
 
 

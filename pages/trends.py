@@ -11,6 +11,22 @@ ensure_entrypoint()
 TREND_MEASURES = ("orientation", "leadership", "management")
 
 
+def without_repeats(f) -> set[str]:
+    """Waves left out because they repeat the wave before for all but a few people: the
+    step between them would show those people's answers (docs/PRIVACY.md)."""
+    pairs = common.query(f.version, "risky_pairs", where=f.where, min_group_size=f.min_group)
+    for old, new in pairs:
+        st.warning(f"Wave {common.md(new)} is left out: it holds the same answers as wave "
+                   f"{common.md(old)} for all but fewer than {f.min_group} respondents, so the "
+                   "step between them would show those few people's answers.",
+                   icon=":material/visibility_off:")
+    return {new for _, new in pairs}
+
+
+def _drop(table: pd.DataFrame, waves: set[str]) -> pd.DataFrame:
+    return table[~table["wave"].astype(str).isin(waves)] if waves else table
+
+
 def main() -> None:
     st.title("Trends")
     f = layout.require_data()
@@ -24,9 +40,11 @@ def main() -> None:
     population = f.trends()
     if common.withheld(population):
         return
+    hidden = without_repeats(f)
+    population_table = _drop(population.table, hidden)
     smin, smax = f.scale()
     st.subheader("All respondents in the filters", anchor=False)
-    common.chart(charts.trend_lines(population.table, value, scale_min=smin, scale_max=smax),
+    common.chart(charts.trend_lines(population_table, value, scale_min=smin, scale_max=smax),
                  "trends")
     st.subheader("By group", anchor=False)
     c1, c2, _ = st.columns(3)
@@ -34,7 +52,7 @@ def main() -> None:
     dim = layout.dimension(f, c2)
     groups = f.trends(by)
     common.hidden_note(groups)
-    rows = pd.concat([population.table, groups.table], ignore_index=True)
+    rows = pd.concat([population_table, _drop(groups.table, hidden)], ignore_index=True)
     common.chart(charts.trend_lines(rows, value, dimension=dim, scale_min=smin, scale_max=smax),
                  "trends-by-group")
 

@@ -149,3 +149,19 @@ def test_data_page_offers_to_replace_preselected(survey):
     from lvm_data.settings import load_settings
     con = store.connect(load_settings().db_path)
     assert waves(con) == {"spring": 13}
+
+
+def test_trends_leave_out_a_wave_a_few_people_apart(survey, tmp_path, con):
+    other = write_plain(tmp_path / "o.csv", people(12, seed=8, first=200))
+    ingest.import_file(con, other, ingest.Options(wave="autumn", wave_date=date(2025, 9, 1)))
+    ingest.import_file(con, survey, ingest.Options(wave="spring-reexport", as_new_wave=True,
+                                                   wave_date=date(2025, 3, 2)))
+    assert store.crosswave.risky_pairs(con.cursor()) == [("spring", "spring-reexport")]
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/trends.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("spring-reexport is left out" in w.value for w in at.warning)
+    specs = " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    assert "autumn" in specs and "spring-reexport" not in specs

@@ -3,14 +3,17 @@
 A later re-export of a survey holds every earlier answer plus the late ones. Imported as a
 new wave, any difference between the two waves (Compare, Trends) is the late respondents'
 answers alone. ``file_repeats`` finds the existing waves a staged file repeats, so the
-import can offer to replace them; ``differencing_risk`` tells ``compare`` when two waves
-differ by fewer people than the anonymity minimum.
+import can offer to replace them; ``differencing_risk`` tells ``compare`` (and
+``risky_pairs`` the Trends page) when two waves differ by fewer people than the anonymity
+minimum.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from .read import _filters, wave_row
+from ..settings import effective_min_group_size
+from .read import _filters, wave_row, waves
 from .schema import answers_table, pole_column, quote, wave_dimensions
 
 
@@ -106,3 +109,18 @@ def differencing_risk(cur, a, b, k: int) -> str | None:
                 "people's answers. If one is a re-export of the other, replace it on the Data "
                 "page.")
     return None
+
+
+class _Side(NamedTuple):
+    wave: str
+    where: dict | None
+
+
+def risky_pairs(cur, where: dict | None = None,
+                min_group_size: int | None = None) -> list[tuple[str, str]]:
+    """Consecutive waves (oldest first) that differ by 1..k-1 respondents within the filters:
+    a trend line across them would show those few people's answers."""
+    k = effective_min_group_size(min_group_size)
+    names = [str(n) for n in waves(cur)["wave"]]
+    return [(old, new) for old, new in zip(names, names[1:])
+            if differencing_risk(cur, _Side(new, where), _Side(old, where), k)]
