@@ -84,7 +84,6 @@ def _dry_run_text(report: ingest.Report) -> str:
     for value, n in sorted(report.unrecognised.items()):
         lines.append(f"unrecognised answer {value!r}: {n}")
     lines += [f"note: {n}" for n in report.notes]
-    lines += [f"repeats: {r.describe()}" for r in report.repeats]
     lines.append("mapping:")
     lines += [f"  {m.key!r} -> {m.kind}{' ' + m.target if m.target else ''} "
               f"({m.how}, {m.confidence:.0%})" for m in report.matches]

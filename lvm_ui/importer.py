@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lvm_data import formats, ingest, mapping
+from lvm_data import formats, ingest, mapping, store
 from lvm_data.instrument import InstrumentError, parse_codebook
 
 from . import common, mapping_editor
@@ -89,8 +89,10 @@ def options_form() -> tuple[ingest.Options, str]:
 
 
 def dry_run(upload: Upload, options: ingest.Options, fingerprint: str):
-    """The report for these options, computed once per file, options and overrides."""
-    key = f"{upload.digest}|{fingerprint}|{sorted(options.overrides.items())}"
+    """The report for these options, computed once per file, options, overrides and state of
+    the waves (whether the file repeats a wave depends on them)."""
+    waves = common.data_version(store.waves(common.cursor()))
+    key = f"{upload.digest}|{fingerprint}|{sorted(options.overrides.items())}|{waves}"
     cache = st.session_state.setdefault("_lvm_reports", {})
     if key not in cache:
         with st.spinner("Checking the file…"):
