@@ -56,14 +56,17 @@ def _rows(wave_seed: int) -> list[dict]:
     return rows
 
 
+def _header() -> list[str]:
+    return ["Respondent ID", "Department", "Team", "Role", "Site",
+            *(i.id for i in load_default().items)]
+
+
 @pytest.fixture
 def hostile_db(tmp_path):
     from lvm_data.settings import load_settings
     con = store.connect(load_settings().db_path)
-    header = ["Respondent ID", "Department", "Team", "Role", "Site",
-              *(i.id for i in load_default().items)]
     for n, wave in enumerate(WAVES):
-        path = write_plain(tmp_path / f"w{n}.csv", _rows(n), header)
+        path = write_plain(tmp_path / f"w{n}.csv", _rows(n), _header())
         ingest.import_file(con, path, ingest.Options(wave=wave))
     con.close()
 
@@ -91,6 +94,8 @@ def markdown_texts(at: AppTest) -> list[str]:
         for field in ("label", "help"):
             if proto is not None and field in getattr(type(proto), "DESCRIPTOR").fields_by_name:
                 texts.append(getattr(proto, field))
+        if getattr(node, "type", None) == "radio":          # radio options are Markdown too
+            texts += list(node.options)
     return [t for t in texts if t]
 
 
@@ -170,3 +175,16 @@ def test_downloads_of_hostile_groups_are_formula_safe(hostile_db, downloads):
         groups = {row["group"] for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
         assert {"'" + TEAMS[3], "'" + TEAMS[1], TEAMS[0]} <= groups
         assert _formula_cells(data) == []
+
+
+def test_import_preview_of_a_repeated_hostile_wave(hostile_db, tmp_path):
+    """The preview names the wave the file repeats, in a warning and in the replace choice."""
+    rows = [{**r, "wave": WAVES[1]} for r in _rows(1)] + [{**_rows(5)[0], "wave": WAVES[1],
+                                                           "Respondent ID": "late"}]
+    data = write_plain(tmp_path / "again.csv", rows, [*_header(), "wave"]).read_bytes()
+    at = _app("data")
+    at.file_uploader[0].upload("again.csv", data, "text/csv")
+    at.run()
+    assert any("Zq11" in w.value for w in at.warning)
+    assert "Zq11" in at.radio[0].options[0]
+    assert "Zq11" in assert_shown_as_data(at)
