@@ -78,6 +78,9 @@ def test_repeat_without_respondent_ids_found_by_answer_rows(tmp_path, con):
     assert [(r.wave, r.identical, r.by_key) for r in report.repeats] == [("a", 6, False)]
     fresh = write_plain(tmp_path / "c.csv", people(10, seed=5), NO_KEY)
     assert ingest.import_file(con, fresh, ingest.Options(), dry_run=True).repeats == []
+    with_ids = write_plain(tmp_path / "d.csv", first)          # now with ids: rows still match
+    report = ingest.import_file(con, with_ids, ingest.Options(), dry_run=True)
+    assert [(r.wave, r.identical, r.by_key) for r in report.repeats] == [("a", 10, False)]
 
 
 def test_fewer_than_half_repeated_is_a_new_wave(survey, tmp_path, con):

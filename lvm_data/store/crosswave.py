@@ -59,7 +59,8 @@ def _identical_rows(cur, wave_id: int, items: list[str]) -> int:
 
 def file_repeats(cur, items: list[str], keyed: bool) -> list[Repeat]:
     """Existing waves of which at least half the respondents appear again in the staged file
-    (``clean``) with identical answers, most repeated first."""
+    (``clean``) with identical answers, most repeated first. Rows are compared when keys
+    match nothing: a wave imported without ids, the same file again with them."""
     found = []
     waves = cur.execute("SELECT wave_id, name, respondents FROM waves ORDER BY wave_id").fetchall()
     for wave_id, name, respondents in waves:
@@ -68,9 +69,11 @@ def file_repeats(cur, items: list[str], keyed: bool) -> list[Repeat]:
         shared = [i for i in dict.fromkeys(items) if i in present]
         if not shared or not respondents:
             continue
-        same = (_identical_by_key if keyed else _identical_rows)(cur, wave_id, shared)
+        same = _identical_by_key(cur, wave_id, shared) if keyed else 0
+        by_key = bool(same)
+        same = same or _identical_rows(cur, wave_id, shared)
         if same and 2 * same >= respondents:
-            found.append(Repeat(name, int(respondents), int(same), keyed))
+            found.append(Repeat(name, int(respondents), int(same), by_key))
     return sorted(found, key=lambda r: -r.identical)
 
 
