@@ -13,6 +13,10 @@ from lvm_ui import bound, common, filters
 
 st.set_page_config(page_title="Leadership vs Management", page_icon=":material/explore:",
                    layout="wide")
+# A table's built-in CSV download and copy would hand out text a spreadsheet runs as a formula
+# (=HYPERLINK...); the pages offer formula-safe downloads instead. Also in .streamlit/config.toml,
+# which covers a server's first page view, but is only read when started from this folder.
+st.set_option("client.disableDataExport", True)
 
 
 
@@ -49,7 +53,7 @@ try:
     cur = common.cursor()
     filters.sidebar(cur)
 except SettingsError as exc:
-    st.error(f"The settings file cannot be used: {exc}", icon=":material/error:")
+    st.error(f"The settings file cannot be used: {common.md(exc)}", icon=":material/error:")
     st.stop()
 link = st.sidebar.container()
 page.run()

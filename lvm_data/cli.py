@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from . import ingest, store
+from .export import csv_text
 from .formats import TOOLS, ImportProblem
 from .instrument import InstrumentError, instrument_csv, load_codebook, load_default
 from .scoring import GROUP_COLUMNS
@@ -57,8 +58,11 @@ def cmd_import(args) -> int:
     options = ingest.Options(
         wave=args.wave, codebook=load_codebook(args.codebook) if args.codebook else None,
         tool=args.tool, include_partial=args.include_partial, skip_invalid=args.skip_invalid,
-        wave_date=date.fromisoformat(args.date) if args.date else None)
-    con = store.connect(args.db)
+        wave_date=date.fromisoformat(args.date) if args.date else None,
+        replace=tuple(args.replace or ()), as_new_wave=args.as_new_wave)
+    # a dry run checks the file alone: the database is not created, changed or even opened
+    # (opening takes a lock, which would also fail while the app holds the file)
+    con = store.connect(":memory:" if args.dry_run else args.db)
     result = ingest.import_file(con, args.file, options, progress=_progress,
                                 dry_run=args.dry_run)
     if sys.stderr.isatty():
@@ -97,7 +101,7 @@ def _emit(table, fmt: str, message: str | None) -> int:
         print(json.dumps(json.loads(table.to_json(orient="records", double_precision=10)),
                          indent=1))
     else:
-        sys.stdout.write(table.to_csv(index=False, float_format="%.6f", lineterminator="\n"))
+        sys.stdout.write(csv_text(table, float_format="%.6f"))
     if message:
         print(message, file=sys.stderr)
     return 0
@@ -148,7 +152,7 @@ def cmd_set_minimum(args) -> int:
 def cmd_waves(args) -> int:
     con = store.connect(args.db)
     table = store.waves(con.cursor())[["wave", "wave_date", "respondents", "tool", "source"]]
-    sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+    sys.stdout.write(csv_text(table))
     return 0
 
 
@@ -207,7 +211,13 @@ def _import_parser(sub) -> None:
                    help="keep unfinished responses (excluded by default)")
     p.add_argument("--skip-invalid", action="store_true",
                    help="leave out rows with answers off the scale instead of stopping")
-    p.add_argument("--dry-run", action="store_true", help="print the validation report only")
+    p.add_argument("--dry-run", action="store_true", help="print the validation report only "
+                   "(checks the file alone; the database is not opened)")
+    again = p.add_mutually_exclusive_group()
+    again.add_argument("--replace", action="append", metavar="WAVE",
+                       help="the file is a re-export of this wave: replace it (one transaction)")
+    again.add_argument("--as-new-wave", action="store_true",
+                       help="keep the wave this file repeats and import the file as a new one")
     _db(p)
     p.set_defaults(func=cmd_import)
 

@@ -15,7 +15,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import formats, keyfile, mapping, scales
+from . import formats, keyfile, mapping, reexport, scales
 from .formats import ImportProblem
 from .instrument import Codebook, Instrument, load_default
 from .mapping_rules import free_text_reason, is_personal_id
@@ -38,6 +38,8 @@ class Options:
     overrides: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     max_bytes: int | None = None
     original_name: str | None = None
+    replace: tuple[str, ...] = ()                 # waves this file replaces (a re-export)
+    as_new_wave: bool = False                     # keep a repeated wave and add this one too
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Report:
     instrument: Instrument
     free_text_columns: list[str] = field(default_factory=list)
     hashed_key: str | None = None
+    repeats: list = field(default_factory=list)   # existing waves the file repeats
 
     @property
     def rows_rejected(self) -> int:
@@ -251,6 +254,7 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
     rid_base, _ = write.next_ids(cur)
     write.build_clean(cur, plan, rid_base)
     report = _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument)
+    report.repeats = reexport.detect(cur, plan)
     return Prepared(report, plan, layout, source)
 
 
@@ -304,11 +308,13 @@ def _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument) -
 class Summary:
     waves: list[tuple[str, int]]
     report: Report
+    replaced: tuple[str, ...] = ()
 
     def line(self) -> str:
         done = ", ".join(f"{name!r} ({n:,} respondents)" for name, n in self.waves)
         skipped = self.report.rows_rejected
         extra = f"; {skipped:,} row{'s' * (skipped != 1)} skipped" if skipped else ""
+        extra += "".join(f"; replaced wave {name!r}" for name in self.replaced)
         return f"imported {done} from a {formats.TOOLS.get(self.report.tool, self.report.tool)} " \
                f"export{extra}"
 
@@ -375,6 +381,7 @@ def import_file(con, path: str | Path, options: Options | None = None,
             cur.execute("ROLLBACK")
             return prepared.report
         _check_writable(prepared.report, options)
+        options = reexport.resolve(cur, prepared.report, options)
         done = _write(cur, prepared, options, progress)
         write.drop_staging(cur)
         cur.execute("COMMIT")
@@ -386,4 +393,4 @@ def import_file(con, path: str | Path, options: Options | None = None,
             prepared.layout.cleanup()
         cur.close()
     _notify(progress, 1.0, "Done")
-    return Summary(done, prepared.report)
+    return Summary(done, prepared.report, tuple(dict.fromkeys(options.replace)))

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .export import safe_row, unquote
+
 POLES = ("leadership", "management")
 DEFAULT_PATH = Path(__file__).with_name("instrument.csv")
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
@@ -136,9 +138,11 @@ def _read_rows(text: str, source: str) -> tuple[list[str], list[dict]]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
         raise InstrumentError(f"{source}: the file is empty")
-    fields = [f.strip().lower() for f in reader.fieldnames]
+    fields = [unquote(f.strip()).lower() for f in reader.fieldnames]
     reader.fieldnames = fields
-    return fields, list(reader)
+    rows = [{k: unquote(v) if isinstance(v, str) else v for k, v in row.items()}
+            for row in reader]     # our codebook downloads quote formula-like cells
+    return fields, rows
 
 
 def _scale(rows: list[dict], source: str) -> tuple[float, float]:
@@ -228,5 +232,5 @@ def instrument_csv(instrument: Instrument) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "dimension", "pole", "reverse", "text"])
     for i in instrument.items:
-        writer.writerow([i.id, i.dimension, i.pole, str(i.reverse).lower(), i.text])
+        writer.writerow(safe_row([i.id, i.dimension, i.pole, str(i.reverse).lower(), i.text]))
     return out.getvalue()

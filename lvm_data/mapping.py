@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .export import safe_row
 from .instrument import Codebook, Instrument, valid_identifier
 from .mapping_rules import (classify_header, classify_question, free_text_header,
                             looks_categorical, looks_like_email)
@@ -138,7 +139,8 @@ def propose(columns, instrument: Instrument, codebook: Codebook | None = None,
 
 def to_codebook_csv(matches: list[Match], instrument: Instrument, custom: bool = False) -> str:
     """``question,item`` rows for the item matches; ``custom`` adds the item definitions
-    (dimension,pole,reverse,text,scale_min,scale_max) so the codebook defines the instrument."""
+    (dimension,pole,reverse,text,scale_min,scale_max) so the codebook defines the instrument.
+    Headers come from the export, so cells are formula-safe (``parse_codebook`` undoes it)."""
     items = instrument.by_id()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -154,7 +156,7 @@ def to_codebook_csv(matches: list[Match], instrument: Instrument, custom: bool =
             it = items[m.target]
             row += [it.dimension, it.pole, str(it.reverse).lower(), it.text,
                     f"{instrument.scale_min:g}", f"{instrument.scale_max:g}"]
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
     return out.getvalue()
 
 

@@ -141,6 +141,7 @@ _FREE_TEXT_HEADER = re.compile(
     r"\b(comments?|remarks?|feedback|suggestions?|anything else|other thoughts|"
     r"free[- ]?text|open[- ]ended|please (explain|describe|specify)|in your own words)\b", re.I)
 MAX_CATEGORY_CHARS = 60
+MAX_GROUP_NAME_CHARS = 120
 MAX_CATEGORY_WORDS = 6
 MAX_CATEGORIES = 50
 
@@ -154,11 +155,12 @@ def free_text_reason(distinct: int, max_chars: int, max_words: int, singletons: 
     """Why a column's answers across the whole file read as free text, or None.
 
     A category (tenure band, location) has few, short values, most shared by several
-    respondents. Department, team and role columns, named as such, are only held to the
-    length rule: a big organisation has many teams, each of them real.
+    respondents. Department, team and role columns, named as such, are only held to a
+    looser length rule: a big organisation has many teams with long names, each real.
     """
-    if max_chars > MAX_CATEGORY_CHARS:
-        return f"answers longer than {MAX_CATEGORY_CHARS} characters"
+    limit = MAX_GROUP_NAME_CHARS if fixed else MAX_CATEGORY_CHARS
+    if max_chars > limit:
+        return f"answers longer than {limit} characters"
     if fixed:
         return None
     if max_words > MAX_CATEGORY_WORDS:

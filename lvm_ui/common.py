@@ -100,7 +100,7 @@ def compare(version: str, a: store.Selection, b: store.Selection, k: int):
 def withheld(result) -> bool:
     """Warn and return True when the store withheld everything for anonymity."""
     if result.empty and result.message:
-        st.warning(result.message, icon=":material/visibility_off:")
+        st.warning(md(result.message), icon=":material/visibility_off:")
         return True
     return False
 
@@ -108,13 +108,23 @@ def withheld(result) -> bool:
 def withheld_note(result) -> None:
     """What disclosure control left out of a result that is otherwise shown, and why."""
     if result.message and not result.empty:
-        st.caption(f":material/visibility_off: {result.message}")
+        st.caption(f":material/visibility_off: {md(result.message)}")
+
+
+def nothing_shown(groups, rows: pd.DataFrame) -> bool:
+    """Warn and return True when not even the "All respondents" row may be shown; with
+    every group hidden, the page still shows that row (``hidden_note`` says why)."""
+    if rows.empty:
+        st.warning(md(groups.message or "Nothing to show for this selection."),
+                   icon=":material/visibility_off:")
+        return True
+    return False
 
 
 def hidden_note(result, what: str = "groups") -> None:
     """One line saying how much the anonymity minimum hid, or that nothing was hidden."""
     if result.message:
-        st.caption(f":material/visibility_off: {result.message}")
+        st.caption(f":material/visibility_off: {md(result.message)}")
     elif not result.empty:
         st.caption(f"All {what} shown have at least {result.min_group_size} respondents.")
 
@@ -132,12 +142,13 @@ def attr_label(name: str) -> str:
     return str(name).replace("_", " ").strip().capitalize()
 
 
-_MD_SPECIAL = set("\\`*_{}[]()#+!|<>~$:=")
+_MD_SPECIAL = set("\\`*_{}[]()#+!|<>~$:=&.@")
 
 
 def md(text) -> str:
-    """Data shown in markdown (captions, headers): escaped so it can never become a link,
-    an image, a colour directive or a list; it reads exactly as in the data."""
+    """Data shown in markdown (captions, headers, labels): escaped so it can never become a
+    link (autolinks too: '.' and '@'), an image, HTML, an entity ('&'), a colour directive or
+    a list; it reads exactly as in the data."""
     out = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in " ".join(str(text).split()))
     if out.startswith("-"):
         return "\\" + out
@@ -148,8 +159,8 @@ def scores_with_all(version: str, by: str | None, wave: str | None, where: dict,
     """Population row ('all') plus one row per group: what heatmaps and maps show."""
     groups = query(version, "group_scores", by=by, wave=wave, where=where, min_group_size=k)
     everyone = query(version, "group_scores", by=None, wave=wave, where=where, min_group_size=k)
-    table = pd.concat([everyone.table, groups.table], ignore_index=True) \
-        if not groups.empty else groups.table
+    shown = [t for t in (everyone.table, groups.table) if not t.empty]
+    table = pd.concat(shown, ignore_index=True) if shown else everyone.table
     if everyone.message and not everyone.empty:      # dimensions withheld for everyone
         note = " ".join(m for m in (everyone.message, groups.message) if m)
         groups = dataclasses.replace(groups, message=note)

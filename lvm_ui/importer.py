@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lvm_data import formats, ingest, mapping
+from lvm_data import formats, ingest, mapping, store
 from lvm_data.instrument import InstrumentError, parse_codebook
 
 from . import common, mapping_editor
@@ -89,8 +89,10 @@ def options_form() -> tuple[ingest.Options, str]:
 
 
 def dry_run(upload: Upload, options: ingest.Options, fingerprint: str):
-    """The report for these options, computed once per file, options and overrides."""
-    key = f"{upload.digest}|{fingerprint}|{sorted(options.overrides.items())}"
+    """The report for these options, computed once per file, options, overrides and state of
+    the waves (whether the file repeats a wave depends on them)."""
+    waves = common.data_version(store.waves(common.cursor()))
+    key = f"{upload.digest}|{fingerprint}|{sorted(options.overrides.items())}|{waves}"
     cache = st.session_state.setdefault("_lvm_reports", {})
     if key not in cache:
         with st.spinner("Checking the file…"):
@@ -138,6 +140,29 @@ def show_report(report: ingest.Report) -> None:
                      hide_index=True)
 
 
+def repeat_choice(report: ingest.Report, options: ingest.Options) -> None:
+    """A file that repeats existing waves is most likely a re-export after late responses:
+    replacing them is preselected. Kept as a new wave, comparing the two would show the late
+    respondents' answers alone."""
+    if not report.repeats:
+        return
+    names = [r.wave for r in report.repeats]
+    quoted = ", ".join(f"“{common.md(n)}”" for n in names)
+    st.warning("This file repeats answers already imported: "
+               + "; ".join(common.md(r.describe()) for r in report.repeats) + ".",
+               icon=":material/content_copy:")
+    replace_them = st.radio(
+        "What is this file?", [True, False], key=f"imp_repeat_{'|'.join(names)}",
+        format_func=lambda r: f"A re-export of {quoted}: replace it (recommended)" if r else
+        "A new wave: keep both (comparing the two waves may then be refused)")
+    if replace_them:
+        options.replace = tuple(names)
+        if options.wave is None:
+            options.wave_date = None          # the replaced wave keeps its name and date
+    else:
+        options.as_new_wave = True
+
+
 def blocked(report: ingest.Report, options: ingest.Options) -> str | None:
     """Why the import button is disabled, mirroring ingest's own checks."""
     if report.rows_importable == 0:
@@ -153,7 +178,7 @@ def run_import(upload: Upload, options: ingest.Options) -> None:
     bar = st.progress(0.0, text="Starting the import")
 
     def progress(fraction: float, text: str) -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=text)
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=common.md(text))
 
     try:
         with upload.on_disk() as path:

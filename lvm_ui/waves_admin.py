@@ -63,7 +63,7 @@ def manage(cur) -> None:
     c3.button("Rename", on_click=_rename, args=(wave, new), disabled=not new.strip(),
               icon=":material/edit:")
     if st.session_state.get(_CONFIRM) != wave:
-        st.button(f"Delete wave “{wave}”…", on_click=lambda: st.session_state.update(
+        st.button(f"Delete wave “{common.md(wave)}”…", on_click=lambda: st.session_state.update(
             {_CONFIRM: wave}), icon=":material/delete:")
         return
     n = int(store.waves(cur).set_index("wave").loc[wave, "respondents"])
@@ -82,7 +82,7 @@ def download(f: filters.Filters) -> None:
     """The filtered group scores (plus the population row) as a formula-safe CSV."""
     by = layout.group_by(f, st.columns(3)[0])
     groups, rows = f.scores_with_all(by)
-    if common.withheld(groups):
+    if common.nothing_shown(groups, rows):
         return
     common.hidden_note(groups)
     data = export.scores_csv(filters.scores_frame(rows))

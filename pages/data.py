@@ -32,6 +32,7 @@ def upload_section() -> None:
     with preview:
         st.subheader("Preview", anchor=False)
         importer.show_report(report)
+        importer.repeat_choice(report, options)
         why = importer.blocked(report, options)
         if why:
             st.info(why)

@@ -22,7 +22,7 @@ def main() -> None:
     try:
         dist = f.items(dim)
     except QueryError as exc:
-        st.info(str(exc))
+        st.info(common.md(exc))
         return
     if common.withheld(dist):
         return
@@ -34,7 +34,7 @@ def main() -> None:
     common.chart(charts.likert_bars(dist.table, smin, smax), "items")
     st.subheader(f"Pole scores by {common.attr_label(by).lower()}", anchor=False)
     groups, rows = f.scores_with_all(by)
-    if common.withheld(groups):
+    if common.nothing_shown(groups, rows):
         return
     common.hidden_note(groups)
     common.chart(charts.group_pole_bars(rows, dim, smin, smax), "group-poles")

@@ -18,7 +18,7 @@ def main() -> None:
     dim = layout.dimension(f, left, key="map_dimension", extra=(layout.ALL_DIMENSIONS,))
     by = layout.group_by(f, right)
     groups, rows = f.scores_with_all(by)
-    if common.withheld(groups):
+    if common.nothing_shown(groups, rows):
         return
     smin, smax = f.scale()
     st.caption("Each bubble is a group (size = respondents; the diamond is everyone in the "

@@ -12,7 +12,7 @@ def metrics(f: filters.Filters) -> bool:
     """Headline counts; False (with the explanation) when the selection is too small."""
     result = f.overview()
     if result.message:               # the counts row exists even then: show only the reason
-        st.warning(result.message, icon=":material/visibility_off:")
+        st.warning(common.md(result.message), icon=":material/visibility_off:")
         return False
     row = result.table.iloc[0]
     cols = st.columns(4)

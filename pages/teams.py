@@ -1,7 +1,7 @@
 """Teams & roles: which groups lean to leadership, which to management?"""
 import streamlit as st
 
-from lvm_data import charts
+from lvm_data import charts, export
 from lvm_ui import common, filters, layout
 from lvm_ui.entry import ensure_entrypoint
 
@@ -22,6 +22,8 @@ def table(rows) -> None:
         "orientation_ci_low": NUMBER("CI low", format="%+.1f"),
         "orientation_ci_high": NUMBER("CI high", format="%+.1f"),
         "balance": NUMBER("Balance", format="%.1f"), "archetype": "Archetype"})
+    st.download_button("Download these scores (CSV)", export.scores_csv(df), "lvm-scores.csv",
+                       "text/csv", icon=":material/download:")
 
 
 def roles(f: filters.Filters, smin: float, smax: float) -> None:
@@ -48,7 +50,7 @@ def main() -> None:
     by = layout.group_by(f, left)
     value = layout.measure(right)
     groups, rows = f.scores_with_all(by)
-    if common.withheld(groups):
+    if common.nothing_shown(groups, rows):
         return
     smin, smax = f.scale()
     st.subheader(f"{common.attr_label(by)} × dimension", anchor=False)

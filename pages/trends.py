@@ -11,6 +11,16 @@ ensure_entrypoint()
 TREND_MEASURES = ("orientation", "leadership", "management")
 
 
+def repeats_note(result, k: int) -> None:
+    """Waves the store left out because they repeat the wave before for all but a few
+    people: the step between them would show those people's answers (docs/PRIVACY.md)."""
+    for old, new in result.extra.get("left_out", []):
+        st.warning(f"Wave {common.md(new)} is left out: it holds the same answers as wave "
+                   f"{common.md(old)} for all but fewer than {k} respondents, so the "
+                   "step between them would show those few people's answers.",
+                   icon=":material/visibility_off:")
+
+
 def main() -> None:
     st.title("Trends")
     f = layout.require_data()
@@ -24,10 +34,12 @@ def main() -> None:
     population = f.trends()
     if common.withheld(population):
         return
+    repeats_note(population, f.min_group)
+    population_table = population.table
     smin, smax = f.scale()
     st.subheader("All respondents in the filters", anchor=False)
     common.withheld_note(population)
-    common.chart(charts.trend_lines(population.table, value, scale_min=smin, scale_max=smax),
+    common.chart(charts.trend_lines(population_table, value, scale_min=smin, scale_max=smax),
                  "trends")
     st.subheader("By group", anchor=False)
     c1, c2, _ = st.columns(3)
@@ -35,7 +47,7 @@ def main() -> None:
     dim = layout.dimension(f, c2)
     groups = f.trends(by)
     common.hidden_note(groups)
-    rows = pd.concat([population.table, groups.table], ignore_index=True)
+    rows = pd.concat([population_table, groups.table], ignore_index=True)
     common.chart(charts.trend_lines(rows, value, dimension=dim, scale_min=smin, scale_max=smax),
                  "trends-by-group")
 

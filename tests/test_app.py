@@ -188,7 +188,7 @@ def test_too_small_selection_shows_the_explanation(page):
 
 def test_hidden_groups_are_counted():
     at = app("teams", min_group="20")
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")   # Markdown escapes
     assert "groups hidden (" in captions and "): fewer than 20 respondents" in captions
 
 
@@ -294,4 +294,18 @@ def test_export_csv_matches_store(tmp_path):
     result = store.group_scores(cur, by="team")
     df = pd.read_csv(io.BytesIO(scores_csv(result.table)), encoding="utf-8-sig")
     assert len(df) == len(result.table)
+
+
+
+def test_tables_offer_no_unsafe_csv_export():
+    """st.dataframe's own "Download as CSV" writes cells unneutralised: the app switches it
+    off (in the config file and from app.py, for servers started elsewhere)."""
+    import tomllib
+
+    from streamlit import config
+    assert tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["client"][
+        "disableDataExport"] is True
+    config.set_option("client.disableDataExport", False)
+    app("teams")
+    assert config.get_option("client.disableDataExport") is True
 

@@ -54,7 +54,7 @@ def test_teams_page_all_row_does_not_give_away_hidden_teams():
     _remainders_ok(shown, "All respondents")
     spec = json.dumps([c.proto.spec for c in at.get("plotly_chart")])
     assert not any(team in spec for team in HIDDEN_TEAMS)
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "2 groups hidden" in captions
 
 
@@ -101,8 +101,18 @@ def test_option_lists_and_sidebar_words():
 
 def test_a_withheld_dimension_is_said_in_words():
     at = app("overview", team="Finance - Controlling")
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")   # Markdown escapes
     assert "Withheld to protect anonymity: People" in captions
     assert "fewer than 5 respondents" in captions
     for digit in "1234":                       # no count below k anywhere on the page
         assert f" {digit} respondent" not in captions
+
+
+@pytest.mark.parametrize("page", ["teams", "map", "dimensions"])
+def test_with_every_group_hidden_the_all_row_is_still_shown(page):
+    at = app(page, department="Finance", group="Team", min_group="10")   # teams 7, 6, 3
+    assert not at.warning and charts(at) >= 1
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "3 groups hidden" in captions
+    if page == "teams":
+        assert set(at.dataframe[-1].value["group"]) == {"All respondents"}

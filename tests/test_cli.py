@@ -104,7 +104,8 @@ def test_bad_input_exit_2_one_line_nothing_written(tmp_path):
 def test_waves_and_delete(tmp_path):
     db = str(tmp_path / "cli.duckdb")
     run("import", str(hand_file(tmp_path)), "--wave", "old", "--date", "2025-01-01", "--db", db)
-    run("import", str(hand_file(tmp_path)), "--wave", "new", "--date", "2026-01-01", "--db", db)
+    run("import", str(hand_file(tmp_path)), "--wave", "new", "--date", "2026-01-01", "--db", db,
+        "--as-new-wave")                            # the same answers again, on purpose
     waves = list(csv.DictReader(io.StringIO(run("waves", "--db", db).stdout)))
     assert [w["wave"] for w in waves] == ["old", "new"]
     assert run("delete-wave", "old", "--db", db).stdout.startswith("deleted wave 'old'")
@@ -152,3 +153,45 @@ def test_settings_file_sets_the_minimum(tmp_path, monkeypatch):
     (tmp_path / "lvm_settings.toml").write_text("min_group_size = 1\n")
     out = run("scores", "--db", db, check=False)
     assert out.returncode == 2 and "at least 2" in out.stderr
+
+
+def test_dry_run_creates_changes_and_locks_no_database(tmp_path):
+    """A dry run checks the file alone: a new --db is not created, and an existing one is
+    not opened at all, so it works while another process holds the database for writing."""
+    import duckdb
+    new = tmp_path / "new.duckdb"
+    out = run("import", str(hand_file(tmp_path)), "--dry-run", "--db", str(new))
+    assert "rows importable: 8" in out.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hand.csv", "lvm_settings.toml"]
+    db = tmp_path / "held.duckdb"
+    run("import", str(hand_file(tmp_path)), "--wave", "w", "--db", str(db))
+    before = db.read_bytes()
+    holder = duckdb.connect(str(db))                # an exclusive lock, like a running app
+    try:
+        out = run("import", str(hand_file(tmp_path)), "--dry-run", "--db", str(db))
+        assert "rows importable: 8" in out.stdout
+        assert db.read_bytes() == before
+    finally:
+        holder.close()
+
+
+def test_scores_and_waves_csv_are_formula_safe(tmp_path):
+    """Names from the file that a spreadsheet would run as formulas get a leading quote;
+    numbers, negative ones included, stay numbers."""
+    evil = '=HYPERLINK("http://evil","x")'
+    rows = []
+    for i in range(5):
+        row = {"Respondent ID": f"p{i}", "Department": "D", "Team": evil, "Role": "IC"}
+        for item in ITEMS:                          # L = 2, M = 4: orientation -50
+            want = 2 if item.pole == "leadership" else 4
+            row[item.id] = 6 - want if item.reverse else want
+        rows.append(row)
+    db = str(tmp_path / "cli.duckdb")
+    run("import", str(write_plain(tmp_path / "evil.csv", rows)), "--wave", "@wave", "--db", db)
+    out = run("scores", "--by", "team", "--db", db).stdout
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert {r["group"] for r in table} == {"'" + evil}
+    assert float(table[0]["orientation"]) == pytest.approx(-50.0)
+    assert not table[0]["orientation"].startswith("'")
+    waves = list(csv.DictReader(io.StringIO(run("waves", "--db", db).stdout)))
+    assert waves[0]["wave"] == "'@wave"

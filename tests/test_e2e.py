@@ -253,3 +253,17 @@ def test_upload_fix_mapping_validate_and_confirm(page, base_url, tmp_path):
     # the new wave is shown: Harbour Ops (5) is listed; Tide Lab (1 person) never is
     after = department_options(page)
     assert after == [NEW_DEPTS[0]], after
+
+
+def test_tables_offer_no_csv_download_of_their_own(page, base_url):
+    """A table's toolbar would export cells unneutralised (=HYPERLINK...): it has none, while
+    the page's own formula-safe download is there."""
+    page.goto(f"{base_url}/teams")
+    wait_drawn(page)
+    table = page.get_by_test_id("stDataFrame").first
+    table.scroll_into_view_if_needed()
+    table.hover()
+    toolbar = page.get_by_test_id("stElementToolbar").first
+    toolbar.get_by_role("button", name="Search").wait_for(timeout=10_000)   # toolbar is shown
+    assert toolbar.get_by_role("button", name="Download as CSV").count() == 0
+    assert page.get_by_test_id("stDownloadButton").count() == 1

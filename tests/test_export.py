@@ -56,3 +56,34 @@ def test_scores_csv_leaves_input_untouched():
     df = pd.DataFrame({"group": ["=x"], "n": [5]})
     scores_csv(df)
     assert df.loc[0, "group"] == "=x"
+
+
+HOSTILE = '=HYPERLINK("http://evil","x")'
+
+
+def test_codebook_download_quotes_headers_and_reads_back():
+    """The codebook holds the export's own headers; one may be a formula. The download
+    quotes it, and reading the codebook back maps the original header again."""
+    from lvm_data.instrument import load_default, parse_codebook
+    from lvm_data.mapping import Match, to_codebook_csv
+    inst = load_default()
+    first, second = inst.items[0], inst.items[1]
+    matches = [Match(HOSTILE, HOSTILE, "item", first.id, 1.0, "chosen by you"),
+               Match("-Q2", "-Q2", "item", second.id, 1.0, "chosen by you")]
+    for custom in (False, True):
+        text = to_codebook_csv(matches, inst, custom=custom)
+        rows = list(csv.reader(io.StringIO(text)))
+        assert [r[0] for r in rows[1:]] == ["'" + HOSTILE, "'-Q2"]
+        assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+    book = parse_codebook(to_codebook_csv(matches, inst))
+    assert book.mapping == {HOSTILE: first.id, "-Q2": second.id}
+
+
+def test_instrument_csv_is_formula_safe():
+    from dataclasses import replace
+
+    from lvm_data.instrument import Instrument, instrument_csv, load_default
+    inst = load_default()
+    evil = Instrument((replace(inst.items[0], text="@SUM(1+1)"), *inst.items[1:]))
+    rows = list(csv.reader(io.StringIO(instrument_csv(evil))))
+    assert rows[1][4] == "'@SUM(1+1)"

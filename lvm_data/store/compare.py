@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..stats import welch_ci
-from . import disclosure
+from . import crosswave, disclosure
 from .disclosure import ALL
 from .read import Result, _raw_groups, selection_verdict, wave_row
 
@@ -41,6 +41,8 @@ def compare(cur, a: Selection, b: Selection, min_group_size: int | None = None) 
     (either would tell something about who is in it).
     """
     k = disclosure.minimum(cur, min_group_size)
+    if why := crosswave.differencing_risk(cur, a, b, k):      # two waves, a few people apart
+        return Result(pd.DataFrame({c: [] for c in COLUMNS}), k, message=why)
     side_a, n_a = _side(cur, a, k)
     side_b, n_b = _side(cur, b, k)
     empty = pd.DataFrame({c: [] for c in COLUMNS})

@@ -279,16 +279,21 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 
 def trends(cur, by: str | None = None, where: dict | None = None,
            min_group_size: int | None = None) -> Result:
-    """Group scores per wave, oldest first; each wave's figures checked on their own."""
+    """Group scores per wave, oldest first; each wave's figures checked on their own, and a
+    wave left out when it repeats the one before for all but a few people (``crosswave``)."""
+    from .crosswave import risky_pairs      # crosswave builds on this module
     k = disclosure.minimum(cur, min_group_size)
     table_waves = waves(cur)
     cols = ["wave", "wave_date", *scoring.GROUP_COLUMNS]
     if table_waves.empty:
         return Result(_empty(cols), k, message="No waves imported yet.")
     parts, n, cells, hidden, notes = [], 0, 0, 0, []
+    pairs = risky_pairs(cur, where, k)
     ids = [int(i) for i in table_waves["wave_id"]]
     raw = _raw_groups(cur, ids, by, where, per_wave=True)
     for wave_id, name in zip(ids, table_waves["wave"]):
+        if name in {new for _, new in pairs}:
+            continue
         dims = wave_dimensions(cur, [wave_id])
         population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
         if refused(population, k) is not None:
@@ -304,7 +309,7 @@ def trends(cur, by: str | None = None, where: dict | None = None,
     shown = pd.concat(parts, ignore_index=True)
     table = _sort(scoring.finish_groups(shown), ["wave_date", "wave", "group"])[cols]
     msg = _hidden_message(hidden, cells, k) if by else (" ".join(notes) or None)
-    return Result(table, k, n, hidden, cells, msg)
+    return Result(table, k, n, hidden, cells, msg, {"left_out": pairs})
 
 
 def archetype_mix(cur, wave: str | None = None, where: dict | None = None,

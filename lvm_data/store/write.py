@@ -337,20 +337,26 @@ def _insert_respondents(cur, wave_id: int, plan: Plan, instrument: Instrument,
 
 
 def delete_wave(cur, name: str) -> int:
-    row = cur.execute("SELECT wave_id FROM waves WHERE name = ?", [name]).fetchone()
-    if row is None:
-        raise ValueError(f"no wave named {name!r}")
-    wave_id = row[0]
     cur.execute("BEGIN TRANSACTION")
     try:
-        n = cur.execute("DELETE FROM respondents WHERE wave_id = ?", [wave_id]).fetchone()[0]
-        for table in ("items", "waves"):
-            cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
-        cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
+        n = remove_wave(cur, name)
         cur.execute("COMMIT")
     except Exception:
         cur.execute("ROLLBACK")
         raise
+    return n
+
+
+def remove_wave(cur, name: str) -> int:
+    """Delete a wave inside the caller's transaction (an import that replaces it)."""
+    row = cur.execute("SELECT wave_id FROM waves WHERE name = ?", [name]).fetchone()
+    if row is None:
+        raise ValueError(f"no wave named {name!r}")
+    wave_id = row[0]
+    n = cur.execute("DELETE FROM respondents WHERE wave_id = ?", [wave_id]).fetchone()[0]
+    for table in ("items", "waves"):
+        cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
+    cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
     return int(n)
 
 

@@ -1,0 +1,129 @@
+"""Two waves that hold the same answers: a re-export imported again, and what it exposes.
+
+A later re-export of a survey holds every earlier answer plus the late ones. Imported as a
+new wave, any difference between the two waves (Compare, Trends) is the late respondents'
+answers alone. ``file_repeats`` finds the existing waves a staged file repeats, so the
+import can offer to replace them; ``differencing_risk`` tells ``compare`` (and
+``risky_pairs`` the Trends page) when two waves differ by fewer people than the anonymity
+minimum.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from . import disclosure
+from .read import _filters, wave_row, waves
+from .schema import answers_table, pole_column, quote, wave_dimensions
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """An existing wave whose respondents the file repeats with identical answers."""
+    wave: str
+    respondents: int
+    identical: int
+    by_key: bool
+
+    def describe(self) -> str:
+        how = "with the same respondent ids and" if self.by_key else "with"
+        return (f"{self.identical:,} of the {self.respondents:,} respondents of wave "
+                f"{self.wave!r} appear again {how} identical answers")
+
+
+def _same(left: str, right: str, items: list[str]) -> str:
+    """Every shared item answered alike (both blank counts as alike)."""
+    return " AND ".join(f"{left}.{quote(i)} IS NOT DISTINCT FROM {right}.{quote(i)}"
+                        for i in items)
+
+
+def _identical_by_key(cur, wave_id: int, items: list[str]) -> int:
+    """File rows whose respondent key is in the wave with the same answers. Keys are compared
+    as stored, whatever their format (plain id, salted hash)."""
+    return cur.execute(f"""
+        SELECT count(*) FROM clean c
+        JOIN respondents r ON r.respondent_key = c.respondent_key AND r.wave_id = ?
+        JOIN {answers_table(wave_id)} a ON a.rid = r.rid
+        WHERE c.problem IS NULL AND {_same('c', 'a', items)}""", [wave_id]).fetchone()[0]
+
+
+def _identical_rows(cur, wave_id: int, items: list[str]) -> int:
+    """Without keys: answer rows the file and the wave share, each row matched at most once."""
+    cols = ", ".join(quote(i) for i in items)
+    return cur.execute(f"""
+        WITH f AS (SELECT {cols}, count(*) AS n FROM clean WHERE problem IS NULL GROUP BY ALL),
+             w AS (SELECT {cols}, count(*) AS n FROM {answers_table(wave_id)} GROUP BY ALL)
+        SELECT coalesce(sum(least(f.n, w.n)), 0) FROM f JOIN w ON {_same('f', 'w', items)}
+        """).fetchone()[0]
+
+
+def file_repeats(cur, items: list[str], keyed: bool) -> list[Repeat]:
+    """Existing waves of which at least half the respondents appear again in the staged file
+    (``clean``) with identical answers, most repeated first. Rows are compared when keys
+    match nothing: a wave imported without ids, the same file again with them."""
+    found = []
+    waves = cur.execute("SELECT wave_id, name, respondents FROM waves ORDER BY wave_id").fetchall()
+    for wave_id, name, respondents in waves:
+        present = {r[0] for r in cur.execute("SELECT item_id FROM items WHERE wave_id = ?",
+                                             [wave_id]).fetchall()}
+        shared = [i for i in dict.fromkeys(items) if i in present]
+        if not shared or not respondents:
+            continue
+        same = _identical_by_key(cur, wave_id, shared) if keyed else 0
+        by_key = bool(same)
+        same = same or _identical_rows(cur, wave_id, shared)
+        if same and 2 * same >= respondents:
+            found.append(Repeat(name, int(respondents), int(same), by_key))
+    return sorted(found, key=lambda r: -r.identical)
+
+
+def _side_sql(cur, wave_id: int, where, side: str, cols: str) -> tuple[str, list]:
+    filt, params = _filters(cur, where)
+    return (f"SELECT '{side}' AS side, {cols} FROM respondents r WHERE r.wave_id = ?{filt}",
+            [wave_id, *params])
+
+
+def differencing_risk(cur, a, b, k: int) -> str | None:
+    """Why two waves must not be compared, or None.
+
+    Respondents with identical scores in both waves cancel out of the difference, whoever
+    they are; when the rest number 1..k-1, the difference is those few people's answers.
+    """
+    wave_a, wave_b = wave_row(cur, a.wave), wave_row(cur, b.wave)
+    if wave_a["wave_id"] == wave_b["wave_id"]:
+        return None
+    ids = [wave_a["wave_id"], wave_b["wave_id"]]
+    cols = ", ".join(pole_column(d, p) for d in wave_dimensions(cur, ids)
+                     for p in ("leadership", "management"))
+    if not cols:
+        return None
+    sql_a, params_a = _side_sql(cur, ids[0], a.where, "a", cols)
+    sql_b, params_b = _side_sql(cur, ids[1], b.where, "b", cols)
+    shared, n_a, n_b = cur.execute(f"""
+        SELECT coalesce(sum(least(na, nb)), 0), coalesce(sum(na), 0), coalesce(sum(nb), 0)
+        FROM (SELECT count(*) FILTER (WHERE side = 'a') AS na,
+                     count(*) FILTER (WHERE side = 'b') AS nb
+              FROM ({sql_a} UNION ALL {sql_b}) GROUP BY {cols})""",
+                                   [*params_a, *params_b]).fetchone()
+    rest = (n_a - shared) + (n_b - shared)
+    if shared and 0 < rest < k:
+        return (f"Waves {wave_a['name']} and {wave_b['name']} hold the same answers for all "
+                f"but fewer than {k} respondents, so their difference would show those few "
+                "people's answers. If one is a re-export of the other, replace it on the Data "
+                "page.")
+    return None
+
+
+class _Side(NamedTuple):
+    wave: str
+    where: dict | None
+
+
+def risky_pairs(cur, where: dict | None = None,
+                min_group_size: int | None = None) -> list[tuple[str, str]]:
+    """Consecutive waves (oldest first) that differ by 1..k-1 respondents within the filters:
+    a trend line across them would show those few people's answers."""
+    k = disclosure.minimum(cur, min_group_size)
+    names = [str(n) for n in waves(cur)["wave"]]
+    return [(old, new) for old, new in zip(names, names[1:])
+            if differencing_risk(cur, _Side(new, where), _Side(old, where), k)]
