@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .export_tools import TOOLS, build_columns, detect_tool
 from .import_types import MAX_COLUMNS, Column, ImportProblem
+from .limits import Limits, check_shape, load_limits
 from .textfile import DELIMITER_NAMES, check_text, count_data_rows, read_records, \
     sniff_delimiter, sniff_encoding, transcode
 from .xlsx import OLE_MAGIC, ZIP_MAGIC, xlsx_to_csv
@@ -105,8 +106,9 @@ def _as_text(path: Path, head: bytes, name: str, temps: list[Path], notes: list[
     return text_path, encoding
 
 
-def _as_workbook(path: Path, name: str, temps: list[Path], notes: list[str]) -> Path:
-    csv_path, sheet_notes = xlsx_to_csv(path, name)
+def _as_workbook(path: Path, name: str, temps: list[Path], notes: list[str],
+                 limits: Limits) -> Path:
+    csv_path, sheet_notes = xlsx_to_csv(path, name, limits)
     temps.append(csv_path)
     notes.extend(sheet_notes)
     if not name.lower().endswith((".xlsx", ".xlsm")):
@@ -114,14 +116,23 @@ def _as_workbook(path: Path, name: str, temps: list[Path], notes: list[str]) -> 
     return csv_path
 
 
-def _layout(text_path, encoding, tool, name, temps, notes) -> Layout:
+def _estimated_rows(path: Path) -> int:
+    """Rows from the file size and the line length of its first 64 KB: cheap, before reading."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    return int(size * max(head.count(b"\n"), 1) / max(len(head), 1))
+
+
+def _layout(text_path, encoding, tool, name, temps, notes, limits: Limits) -> Layout:
     delimiter = "," if encoding == "xlsx" else sniff_delimiter(text_path)
     records = read_records(text_path, delimiter, 3)
     if not records:
         raise ImportProblem(f"{name} is empty.")
-    if len(records[0]) > MAX_COLUMNS:
-        raise ImportProblem(f"{name} has {len(records[0])} columns; at most {MAX_COLUMNS} are "
-                            "supported (is it one row per respondent?).")
+    check_shape(name, 0, len(records[0]), limits)
+    rows = _estimated_rows(text_path)
+    if rows > 1.25 * limits.max_rows or rows * len(records[0]) > 1.25 * limits.max_cells:
+        check_shape(name, rows, len(records[0]), limits, about=True)
     tool = tool or detect_tool(records)
     columns, skip, col_notes = build_columns(tool, records)
     notes.extend(col_notes)
@@ -134,11 +145,13 @@ def _layout(text_path, encoding, tool, name, temps, notes) -> Layout:
 
 
 def detect(path, tool: str | None = None, *, original_name: str | None = None,
-           max_bytes: int | None = None) -> Layout:
+           max_bytes: int | None = None, limits: Limits | None = None) -> Layout:
     """Describe ``path`` (CSV/TSV/XLSX). ``tool`` forces a layout (a key of TOOLS);
     ``original_name`` is the uploaded file's name, used in messages and for the extension."""
     path = Path(path)
     name = original_name or path.name
+    limits = limits or load_limits()
+    max_bytes = min(max_bytes or limits.max_file_bytes, limits.max_file_bytes)
     if tool is not None and tool not in TOOLS:
         raise ImportProblem(f"Unknown survey tool {tool!r}; choose one of {', '.join(TOOLS)}.")
     head = _head(path, name, max_bytes)
@@ -147,10 +160,10 @@ def detect(path, tool: str | None = None, *, original_name: str | None = None,
     notes: list[str] = []
     try:
         if head.startswith(ZIP_MAGIC):
-            text_path, encoding = _as_workbook(path, name, temps, notes), "xlsx"
+            text_path, encoding = _as_workbook(path, name, temps, notes, limits), "xlsx"
         else:
             text_path, encoding = _as_text(path, head, name, temps, notes)
-        layout = _layout(text_path, encoding, tool, name, temps, notes)
+        layout = _layout(text_path, encoding, tool, name, temps, notes, limits)
     except BaseException:
         for p in temps:
             p.unlink(missing_ok=True)

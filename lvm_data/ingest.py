@@ -18,6 +18,7 @@ import pandas as pd
 from . import formats, keyfile, mapping, reexport, scales
 from .formats import ImportProblem
 from .instrument import Codebook, Instrument, load_default
+from .limits import Limits, check_shape, load_limits
 from .mapping_rules import free_text_reason, is_personal_id
 from .store import write
 
@@ -38,6 +39,8 @@ class Options:
     overrides: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     max_bytes: int | None = None
     original_name: str | None = None
+    limits: Limits | None = None
+    preview_rows: int | None = None     # a preview checks only the first rows
     replace: tuple[str, ...] = ()                 # waves this file replaces (a re-export)
     as_new_wave: bool = False                     # keep a repeated wave and add this one too
 
@@ -58,6 +61,7 @@ class Report:
     notes: list[str]
     instrument: Instrument
     free_text_columns: list[str] = field(default_factory=list)
+    partial: bool = False                         # a preview of the first rows only
     hashed_key: str | None = None
     repeats: list = field(default_factory=list)   # existing waves the file repeats
 
@@ -210,7 +214,7 @@ def prepare(cur, path: str | Path, options: Options | None = None,
     options = options or Options()
     _notify(progress, 0.05, "Reading the file")
     layout = formats.detect(path, options.tool, original_name=options.original_name,
-                            max_bytes=options.max_bytes)
+                            max_bytes=options.max_bytes, limits=options.limits)
     try:
         return _check(cur, layout, options, progress,
                       options.original_name or Path(path).name)
@@ -243,7 +247,10 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
         matches = _apply_overrides(matches, options.overrides)
         items = _item_columns(matches, instrument)
         _check_items(items, instrument)
-        rows = write.stage(cur, fragment, params, _whole_number_columns(sample, list(items)))
+        rows = write.stage(cur, fragment, params, _whole_number_columns(sample, list(items)),
+                           limit=options.preview_rows)
+        if options.preview_rows is None:
+            check_shape(source, rows, len(layout.columns), options.limits or load_limits())
         _screen_free_text(cur, matches)
     except duckdb.Error as exc:  # DuckDB's parser names the line; keep only that sentence
         raise ImportProblem(_csv_error(exc)) from exc
@@ -254,6 +261,10 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
     rid_base, _ = write.next_ids(cur)
     write.build_clean(cur, plan, rid_base)
     report = _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument)
+    if options.preview_rows is not None and rows >= options.preview_rows:
+        report.partial = True
+        report.notes.append(f"This preview checked the first {rows:,} responses only; the "
+                            "whole file is checked when you import it.")
     report.repeats = reexport.detect(cur, plan)
     return Prepared(report, plan, layout, source)
 
@@ -301,7 +312,8 @@ def _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument) -
     hashed = plan.respondent_key if plan.key_secret is not None else None
     return Report(layout.tool, rows, rows - sum(problems.values()), problems,
                   write.problem_rows(cur, plan), personal, unrecognised, guess.scale,
-                  matches, waves, notes, instrument, free, hashed)
+                  matches, waves, notes, instrument, free_text_columns=free,
+                  hashed_key=hashed)
 
 
 @dataclass

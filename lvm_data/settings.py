@@ -30,14 +30,19 @@ def settings_path() -> Path:
     return Path(os.environ.get("LVM_SETTINGS") or SETTINGS_FILE)
 
 
-def load_settings(path: str | Path | None = None) -> Settings:
+def read_settings_file(path: str | Path | None = None) -> tuple[Path, dict]:
+    """The settings file's path and its TOML content ({} when there is no file)."""
     path = Path(path) if path else settings_path()
-    data: dict = {}
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
+    if not path.is_file():
+        return path, {}
+    try:
+        return path, tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    path, data = read_settings_file(path)
     k = data.get("min_group_size", DEFAULT_MIN_GROUP_SIZE)
     if not isinstance(k, int) or isinstance(k, bool) or k < 2:
         raise SettingsError(f"{path}: min_group_size must be a whole number of at least 2")

@@ -1,6 +1,8 @@
 """Excel workbooks (Microsoft Forms, SurveyMonkey, Google Sheets downloads) to UTF-8 CSV.
 
-openpyxl's read-only mode streams the sheet, so big workbooks do not sit in memory.
+python-calamine (Rust) reads a sheet many times faster than openpyxl (``bench/bench_xlsx.py``
+measures both) and never evaluates a formula or runs a macro. The ZIP directory is checked
+against the limits first, so a decompression bomb is refused before anything is inflated.
 Merged header cells (SurveyMonkey's question over its matrix rows) come out as one value
 followed by empty cells; the format layer fills them forward.
 """
@@ -13,11 +15,13 @@ import os
 import zipfile
 from pathlib import Path
 
-from .import_types import MAX_COLUMNS, ImportProblem
+from .import_types import ImportProblem
+from .limits import Limits, check_shape
 from .textfile import temp_path
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other old Office files)
+BOMB_FLOOR = 8 * 1024 * 1024     # small workbooks may inflate a lot; only big ones matter
 
 
 def cell_text(value) -> str:
@@ -32,6 +36,8 @@ def cell_text(value) -> str:
         return value.isoformat(sep=" ", timespec="seconds" if not value.microsecond else "auto")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
     return str(value)
 
 
@@ -42,57 +48,86 @@ def _last_filled(row: tuple) -> int:
     return 0
 
 
-def _open(fh, name: str):
-    """Open from a file object: openpyxl refuses paths whose extension is not .xlsx."""
-    import openpyxl  # imported lazily: only workbook uploads need it
-    from openpyxl.utils.exceptions import InvalidFileException
+def check_archive(path: Path, name: str, limits: Limits) -> None:
+    """Refuse a decompression bomb from the ZIP directory alone, before inflating anything."""
     try:
-        return openpyxl.load_workbook(fh, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as exc:
-        raise ImportProblem(f"{name} is a ZIP archive but not a readable Excel workbook ({exc}).") from exc
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportProblem(f"{name} is a ZIP archive but not a readable Excel workbook "
+                            f"({exc}).") from exc
+    inflated = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if inflated > limits.max_uncompressed_bytes:
+        raise ImportProblem(f"{name} inflates to {inflated / 2**20:,.0f} MB; the limit is "
+                            f"{limits.max_uncompressed_mb:,.0f} MB "
+                            "(limits.max_uncompressed_mb in the settings file).")
+    if inflated > BOMB_FLOOR and inflated / packed > limits.max_compression_ratio:
+        raise ImportProblem(f"{name} inflates {inflated / packed:,.0f} times its size; real "
+                            f"workbooks inflate far less (limit {limits.max_compression_ratio:g}), "
+                            "so it is refused as a likely decompression bomb.")
 
 
-def _sheet(wb, notes: list[str]):
-    sheets = wb.worksheets
+def _open(path: Path, name: str):
+    """calamine (Rust) reads cached cell values only: no formula is evaluated, no macro run."""
+    from python_calamine import CalamineWorkbook  # imported lazily: only workbooks need it
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
+        raise ImportProblem(f"{name} is a ZIP archive but not a readable Excel workbook "
+                            f"({str(exc)[:200]}).") from exc
+
+
+def _sheet(wb, name: str, notes: list[str]):
+    """The first visible worksheet (chart sheets and hidden sheets are skipped)."""
+    sheets = [m for m in wb.sheets_metadata
+              if "work" in str(m.typ).lower() and str(m.visible).lower().endswith("visible")
+              and "hidden" not in str(m.visible).lower()]
     if not sheets:
         raise ImportProblem("The workbook has no sheets.")
-    ws = wb.active if wb.active is not None else sheets[0]
-    if len(sheets) > 1:
-        notes.append(f"The workbook has {len(sheets)} sheets; only the sheet {ws.title!r} was read.")
-    return ws
-
-
-def xlsx_to_csv(path: Path, name: str) -> tuple[Path, list[str]]:
-    """Convert the active sheet to a temporary UTF-8 CSV; returns (csv path, notes)."""
-    notes: list[str] = []
-    with open(path, "rb") as fh:
-        return _convert(_open(fh, name), name, notes), notes
-
-
-def _convert(wb, name: str, notes: list[str]) -> Path:
+    if len(wb.sheet_names) > 1:
+        notes.append(f"The workbook has {len(wb.sheet_names)} sheets; only the sheet "
+                     f"{sheets[0].name!r} was read.")
     try:
-        return _write(_sheet(wb, notes), name)
+        return wb.get_sheet_by_name(sheets[0].name)
+    except Exception as exc:  # noqa: BLE001
+        raise ImportProblem(f"{name}: the sheet {sheets[0].name!r} cannot be read "
+                            f"({str(exc)[:200]}).") from exc
+
+
+def xlsx_to_csv(path: Path, name: str, limits: Limits | None = None) -> tuple[Path, list[str]]:
+    """Convert the first visible sheet to a temporary UTF-8 CSV; returns (csv path, notes)."""
+    limits = limits or Limits()
+    check_archive(path, name, limits)
+    notes: list[str] = []
+    wb = _open(path, name)
+    try:
+        return _write(_sheet(wb, name, notes), name, limits), notes
     finally:
         wb.close()
 
 
-def _rows(ws, name: str):
-    """Non-empty rows (formatted but empty rows are common in workbooks), width-checked."""
-    for row in ws.iter_rows(values_only=True):
+def _rows(ws, name: str, limits: Limits):
+    """Non-empty rows (formatted but empty rows are common in workbooks), shape-checked."""
+    count = 0
+    for row in ws.iter_rows():
+        row = tuple(row)
         filled = _last_filled(row)
-        if filled > MAX_COLUMNS:
-            raise ImportProblem(f"{name} has more than {MAX_COLUMNS} columns; at most "
-                                f"{MAX_COLUMNS} are supported.")
+        if filled > limits.max_columns:
+            check_shape(name, count, filled, limits)
         if filled:
+            count += 1
+            if count > limits.max_rows or count * filled > limits.max_cells:
+                check_shape(name, count, filled, limits, at_least=True)
             yield row, filled
 
 
-def _write(ws, name: str) -> Path:
+def _write(ws, name: str, limits: Limits) -> Path:
     """One streaming pass: rows are padded to the header width (the widest of the first
     three rows); only if a later row is wider is the CSV rewritten, padded to that width."""
     out = temp_path()
     try:
-        rows = _rows(ws, name)
+        rows = _rows(ws, name, limits)
         head = [r for _, r in zip(range(3), rows)]
         width = widest = max((f for _, f in head), default=0)
         with open(out, "w", encoding="utf-8", newline="") as fh:

@@ -21,6 +21,7 @@ from lvm_data.instrument import InstrumentError, parse_codebook
 from . import common, mapping_editor
 
 AUTO = "auto"
+PREVIEW_ROWS = 20_000       # the preview reads a bounded sample; the import checks everything
 
 
 def max_bytes() -> int:
@@ -96,7 +97,7 @@ def dry_run(upload: Upload, options: ingest.Options, fingerprint: str):
     cache = st.session_state.setdefault("_lvm_reports", {})
     if key not in cache:
         with st.spinner("Checking the file…"):
-            opts = replace(options, original_name=upload.name)
+            opts = replace(options, original_name=upload.name, preview_rows=PREVIEW_ROWS)
             for old in [k for k in cache if not k.startswith(upload.digest)]:
                 del cache[old]                 # keep one file's reports, not every file's
             with upload.on_disk() as path:

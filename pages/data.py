@@ -36,7 +36,8 @@ def upload_section() -> None:
         why = importer.blocked(report, options)
         if why:
             st.info(why)
-        label = f"Import {report.rows_importable:,} responses"
+        label = ("Import all responses" if report.partial
+                 else f"Import {report.rows_importable:,} responses")
         if st.button(label, type="primary", disabled=why is not None, icon=":material/upload:"):
             importer.run_import(upload, options)
 

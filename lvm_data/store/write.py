@@ -39,8 +39,10 @@ class Plan:
     row_offset: int = 1                           # spreadsheet row of the first data row
 
 
-def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = frozenset()) -> int:
-    """Read the whole file once, numbering the records in file order.
+def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = frozenset(),
+          limit: int | None = None) -> int:
+    """Read the whole file (or its first ``limit`` records, for a preview) once, numbering
+    the records in file order.
 
     The fragment is the format module's fixed ``read_csv(?, ...)`` call whose last
     parameter maps column -> type; every value in it is a parameter. Columns whose sample
@@ -52,10 +54,12 @@ def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = f
     columns = dict(params[-1])
     typed = {k: ("BIGINT" if k in whole_numbers else t) for k, t in columns.items()}
     sql = f"CREATE OR REPLACE TEMP TABLE raw_staging AS SELECT * FROM {read_csv_fragment}"
+    tail = [] if limit is None else [int(limit)]
+    sql += "" if limit is None else " LIMIT ?"
     try:
-        cur.execute(sql, [*params[:-1], typed])
+        cur.execute(sql, [*params[:-1], typed, *tail])
     except duckdb.ConversionException:
-        cur.execute(sql, [*params[:-1], columns])
+        cur.execute(sql, [*params[:-1], columns, *tail])
     cur.execute("CREATE OR REPLACE TEMP VIEW staging AS SELECT rowid - "
                 "(SELECT min(rowid) FROM raw_staging) AS __lvm_row, * FROM raw_staging")
     return cur.execute("SELECT count(*) FROM raw_staging").fetchone()[0]
