@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import ingest, store
+from . import ingest, store, tempfiles
 from .export import csv_text
 from .formats import TOOLS, ImportProblem
 from .instrument import InstrumentError, instrument_csv, load_codebook, load_default
@@ -55,6 +55,7 @@ def _progress(fraction: float, text: str) -> None:
 
 
 def cmd_import(args) -> int:
+    tempfiles.clean_stale()       # copies left by imports that were killed
     options = ingest.Options(
         wave=args.wave, codebook=load_codebook(args.codebook) if args.codebook else None,
         tool=args.tool, include_partial=args.include_partial, skip_invalid=args.skip_invalid,

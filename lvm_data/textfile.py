@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import codecs
 import csv
-import os
-import tempfile
 from pathlib import Path
 
 from .import_types import ImportProblem
+from .tempfiles import new_temp_file
 
 CHUNK = 1 << 20
 DELIMITERS = (",", ";", "\t", "|")
@@ -87,9 +86,7 @@ def check_text(sample: str, name: str) -> None:
 
 
 def temp_path(suffix: str = ".csv") -> Path:
-    fd, name = tempfile.mkstemp(prefix="lvm_import_", suffix=suffix)
-    os.close(fd)
-    return Path(name)
+    return new_temp_file("lvm_import", suffix)
 
 
 def transcode(path: Path, encoding: str) -> Path:

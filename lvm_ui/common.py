@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lvm_data import charts, ingest, store
+from lvm_data import charts, ingest, store, tempfiles
 from lvm_data.instrument import dimension_info
 from lvm_data.settings import load_settings
 
@@ -35,6 +35,7 @@ def load_sample(con) -> list[str]:
 
 @st.cache_resource(show_spinner="Opening the database…")
 def _connection(path: str):
+    tempfiles.clean_stale()       # copies left by imports that were killed
     con = store.connect(path)
     if store.waves(con.cursor()).empty:
         try:

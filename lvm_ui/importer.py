@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from lvm_data import formats, ingest, mapping, store
+from lvm_data import formats, ingest, mapping, store, tempfiles
 from lvm_data.instrument import InstrumentError, parse_codebook
 
 from . import common, mapping_editor
@@ -40,10 +39,9 @@ class Upload:
         """A private temporary copy (ingest reads paths), deleted as soon as it is read, so a
         raw export with names or e-mails never lingers on the server's disk."""
         suffix = Path(self.name).suffix.lower()[:8] or ".csv"
-        fd, name = tempfile.mkstemp(prefix="lvm_upload_", suffix=suffix)
-        path = Path(name)
+        path = tempfiles.new_temp_file("lvm_upload", suffix)
         try:
-            with open(fd, "wb") as fh:
+            with open(path, "wb") as fh:
                 fh.write(self.data)
             yield path
         finally:
