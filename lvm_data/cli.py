@@ -137,6 +137,22 @@ def cmd_mix(args) -> int:
     return _emit(result.table[MIX_COLUMNS], args.format, result.message)
 
 
+def cmd_backup(args) -> int:
+    from .store.backup import backup
+    waves, people = backup(args.db or store.default_db_path(), args.directory)
+    print(f"backed up {waves} wave(s), {people:,} respondents to {args.directory} "
+          "(back up lvm_settings.toml and lvm_secrets.toml separately)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .store.backup import restore
+    target = args.db or store.default_db_path()
+    waves, people = restore(args.directory, target)
+    print(f"restored {waves} wave(s), {people:,} respondents into {target}")
+    return 0
+
+
 def cmd_set_minimum(args) -> int:
     con = store.connect(args.db)
     cur = con.cursor()
@@ -249,6 +265,12 @@ def _figure_parsers(sub) -> None:
     p = sub.add_parser("mix", help="archetype mix per dimension")
     _selection_args(p)
     p.set_defaults(func=cmd_mix)
+    for name, func, text in (("backup", cmd_backup, "export the database to DIR (Parquet)"),
+                             ("restore", cmd_restore, "import a backup into a new database")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("directory")
+        _db(p)
+        p.set_defaults(func=func)
     p = sub.add_parser("set-minimum", help="record the organisation's anonymity minimum in "
                                            "the database (the only way to lower it)")
     p.add_argument("k", type=int, help="minimum group size, at least 2")
