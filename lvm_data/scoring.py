@@ -33,11 +33,15 @@ def min_answered(items_in_pole: int) -> int:
     return math.ceil(items_in_pole / 2)
 
 
+MIDPOINT_TOLERANCE = 1e-9   # a mean of exactly the midpoint may be summed to 2.999999999999999
+
+
 def archetype(leadership, management, midpoint):
-    """Vectorised archetype of scores; NaN inputs give None."""
+    """Vectorised archetype of scores; NaN inputs give None. "At or above the midpoint" is
+    judged with a tolerance far below any real difference (answers are whole numbers)."""
     lead = np.asarray(leadership, dtype=float)
     man = np.asarray(management, dtype=float)
-    mid = np.asarray(midpoint, dtype=float)
+    mid = np.asarray(midpoint, dtype=float) - MIDPOINT_TOLERANCE
     high_l, high_m = lead >= mid, man >= mid
     out = np.select([high_l & high_m, high_l & ~high_m, ~high_l & high_m],
                     [INTEGRATOR, LEADERSHIP_LED, MANAGEMENT_LED], DEVELOPING).astype(object)

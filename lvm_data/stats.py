@@ -26,6 +26,7 @@ def welch_ci(mean_a, sd_a, n_a, mean_b, sd_b, n_b, confidence: float = CONFIDENC
     with np.errstate(invalid="ignore", divide="ignore"):
         df = (va + vb) ** 2 / (va ** 2 / (n_a - 1) + vb ** 2 / (n_b - 1))
         half = stdtrit(df, 0.5 + confidence / 2) * np.sqrt(va + vb)
+    half = np.where(va + vb == 0, 0.0, half)      # no spread on either side: exact difference
     half = np.where((n_a >= 2) & (n_b >= 2), half, np.nan)
     return diff, diff - half, diff + half
 

@@ -87,3 +87,46 @@ def test_archetype_rule_at_boundaries():
 
 def test_min_answered_rounds_half_up():
     assert [scoring.min_answered(k) for k in (1, 2, 3, 4, 5)] == [1, 1, 2, 2, 3]
+
+
+# Leadership pole scores 8/3, 10/3, 13/3, 5/3: their mean is exactly 3, the scale midpoint,
+# but summed in floating point in this order it is 2.9999999999999996.
+MIDPOINT_DATA = """id,dept,a1,a2,a3,b1,b2
+M1,X,3,3,4,4,4
+M2,X,4,3,3,4,4
+M3,X,5,4,2,4,4
+M4,X,2,2,5,4,4
+"""
+
+
+def test_a_mean_of_exactly_the_midpoint_is_high(tmp_path, con, min_group):
+    """a3 is reverse-keyed (6 - v): M1 L = (3+3+2)/3 = 8/3, M2 (4+3+3)/3 = 10/3,
+    M3 (5+4+4)/3 = 13/3, M4 (2+2+1)/3 = 5/3; mean 36/12 = 3 -> high; M = 4 -> Integrator."""
+    assert sum([8 / 3, 10 / 3, 13 / 3, 5 / 3]) / 4 < 3          # the trap is real
+    assert scoring.archetype([2.9999999999999996], [4.0], 3.0)[0] == scoring.INTEGRATOR
+    assert scoring.archetype([2.9999], [4.0], 3.0)[0] == scoring.MANAGEMENT_LED
+    min_group(2)
+    path = tmp_path / "mid.csv"
+    path.write_text(MIDPOINT_DATA)
+    ingest.import_file(con, path, ingest.Options(wave="w", codebook=parse_codebook(CODEBOOK)))
+    row = store.group_scores(con.cursor(), min_group_size=2).table.iloc[0]
+    assert row["leadership"] == pytest.approx(3.0, abs=1e-12)
+    assert row["archetype"] == scoring.INTEGRATOR
+
+
+def test_a_group_without_spread_has_an_exact_interval(tmp_path, con, min_group):
+    """Five identical respondents: L = (4+4+(6-3))/3 = 11/3, M = 3, so every orientation is
+    100 * (2/3) / 4 = 16.67; the sample SD is 0 and the CI collapses onto the mean."""
+    min_group(2)
+    path = tmp_path / "flat.csv"
+    path.write_text("id,dept,a1,a2,a3,b1,b2\n" + "".join(f"F{i},X,4,4,3,3,3\n" for i in range(5)))
+    ingest.import_file(con, path, ingest.Options(wave="w", codebook=parse_codebook(CODEBOOK)))
+    row = store.group_scores(con.cursor(), min_group_size=2).table.iloc[0]
+    assert row["orientation"] == pytest.approx(100 * (2 / 3) / 4, abs=1e-12)
+    assert row["orientation_ci_low"] == row["orientation_ci_high"] == row["orientation"]
+
+
+def test_welch_interval_of_two_groups_without_spread():
+    from lvm_data.stats import welch_ci
+    diff, low, high = welch_ci([20.0], [0.0], [5], [5.0], [0.0], [6])
+    assert (diff[0], low[0], high[0]) == (15.0, 15.0, 15.0)

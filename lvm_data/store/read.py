@@ -204,14 +204,14 @@ def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataF
     aggs, longs, long_params = [], [], []
     for i, dim in enumerate(dims):
         lead, man = pole_column(dim, "leadership"), pole_column(dim, "management")
-        # plain sums scan fastest; mean and sample variance follow from them
+        # plain sums scan fastest for the means; the spread comes from DuckDB's stable
+        # stddev_samp, since a one-pass sum of squares leaves ~1e-7 where it should be 0
         aggs.append(f"count({lead}) AS n{i}, sum({lead}) AS l{i}, sum({man}) AS m{i}, "
-                    f"sum(({lead} - {man}) * ({lead} - {man})) AS q{i}")
+                    f"stddev_samp({lead} - {man}) AS q{i}")
         longs.append(f"""SELECT {keys}, ? AS dimension, ? AS "order", n{i} AS n,
             l{i} / n{i} AS leadership, m{i} / n{i} AS management,
             100 * (l{i} - m{i}) / n{i} / span AS orientation,
-            100 * sqrt(greatest(q{i} - (l{i} - m{i}) * (l{i} - m{i}) / n{i}, 0) / (n{i} - 1)) / span
-                AS orientation_sd,
+            100 * q{i} / span AS orientation_sd,
             100 * ((l{i} + m{i}) / 2 / n{i} - smin) / span AS balance,
             (smin + smax) / 2 AS midpoint, (SELECT sum(members) FROM g) AS population
             FROM g WHERE n{i} > 0""")
