@@ -18,6 +18,7 @@ import pandas as pd
 from . import formats, keyfile, mapping, reexport, scales
 from .formats import ImportProblem
 from .instrument import Codebook, Instrument, load_default
+from .import_report import Report, Summary
 from .limits import Limits, check_shape, load_limits
 from .mapping_rules import free_text_reason, is_personal_id
 from .store import write
@@ -43,45 +44,6 @@ class Options:
     preview_rows: int | None = None     # a preview checks only the first rows
     replace: tuple[str, ...] = ()                 # waves this file replaces (a re-export)
     as_new_wave: bool = False                     # keep a repeated wave and add this one too
-
-
-@dataclass
-class Report:
-    """What an import would do; shown before anything is written."""
-    tool: str
-    rows_read: int
-    rows_importable: int
-    problems: dict[str, int]
-    problem_rows: pd.DataFrame
-    personal_columns: list[str]
-    unrecognised: dict[str, int]
-    scale: scales.Scale
-    matches: list[mapping.Match]
-    waves: list[str]
-    notes: list[str]
-    instrument: Instrument
-    free_text_columns: list[str] = field(default_factory=list)
-    partial: bool = False                         # a preview of the first rows only
-    hashed_key: str | None = None
-    repeats: list = field(default_factory=list)   # existing waves the file repeats
-
-    @property
-    def rows_rejected(self) -> int:
-        return self.rows_read - self.rows_importable
-
-    def first_problem(self) -> str:
-        """One line naming the first rejected row, for the command line."""
-        if self.problem_rows.empty:
-            return ""
-        r = self.problem_rows.iloc[0]
-        where = f"row {int(r['row'])}"
-        if isinstance(r["column"], str):
-            where += f", column {r['column']!r}: value {r['value']!r} is not on the scale " \
-                     f"({self.scale.name})"
-        else:
-            where += f": {r['reason']}"
-        more = self.rows_rejected - 1
-        return where + (f" (and {more} more rejected row{'s' * (more != 1)})" if more > 0 else "")
 
 
 @dataclass
@@ -314,21 +276,6 @@ def _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument) -
                   write.problem_rows(cur, plan), personal, unrecognised, guess.scale,
                   matches, waves, notes, instrument, free_text_columns=free,
                   hashed_key=hashed)
-
-
-@dataclass
-class Summary:
-    waves: list[tuple[str, int]]
-    report: Report
-    replaced: tuple[str, ...] = ()
-
-    def line(self) -> str:
-        done = ", ".join(f"{name!r} ({n:,} respondents)" for name, n in self.waves)
-        skipped = self.report.rows_rejected
-        extra = f"; {skipped:,} row{'s' * (skipped != 1)} skipped" if skipped else ""
-        extra += "".join(f"; replaced wave {name!r}" for name in self.replaced)
-        return f"imported {done} from a {formats.TOOLS.get(self.report.tool, self.report.tool)} " \
-               f"export{extra}"
 
 
 def _wave_names(prepared: Prepared, options: Options) -> list[tuple[str, str | None]]:

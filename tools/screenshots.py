@@ -57,12 +57,17 @@ def shoot(url: str, out: Path, width: int = 1400) -> list[Path]:
 
 
 def _export_with_problems(path: Path) -> Path:
-    """A small export with one answer off the scale, so the preview shows a problem."""
+    """A small export with one answer off the scale, an e-mail column (hashed) and a comment
+    box (dropped), so the preview shows what it says about each."""
     write_sample(path, 150, seed=5, waves=1)
     lines = path.read_text().splitlines()
     cells = lines[3].split(",")
     cells[-1] = "Sometimes"
     lines[3] = ",".join(cells)
+    lines[0] += ",Email,Any other comments?"
+    for i in range(1, len(lines)):
+        comment = "My manager never listens to the team" if i == 140 else "No"
+        lines[i] += f",person{i}@example.com,{comment}"
     path.write_text("\n".join(lines) + "\n")
     return path
 

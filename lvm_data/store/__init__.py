@@ -1,7 +1,7 @@
 """Storage: the DuckDB file, and all of the product's SQL."""
-from .read import (NOT_GIVEN, QueryError, Result, archetype_mix, attribute_labels,
-                   attribute_values, group_scores,
-                   item_distribution, overview, trends, wave_row, waves)
+from .read import (NOT_GIVEN, QueryError, Result, attribute_labels, attribute_values,
+                   group_scores, trends, wave_row, waves)
+from .figures import archetype_mix, item_distribution, overview
 from .compare import Selection, compare
 from .disclosure import minimum
 from .schema import (answers_table, attribute_names, connect, default_db_path, quote,

@@ -4,7 +4,6 @@ can show, or let a viewer work out by subtraction, a figure about fewer than k p
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -310,95 +309,3 @@ def trends(cur, by: str | None = None, where: dict | None = None,
     table = _sort(scoring.finish_groups(shown), ["wave_date", "wave", "group"])[cols]
     msg = _hidden_message(hidden, cells, k) if by else (" ".join(notes) or None)
     return Result(table, k, n, hidden, cells, msg, {"left_out": pairs})
-
-
-def archetype_mix(cur, wave: str | None = None, where: dict | None = None,
-                  min_group_size: int | None = None) -> Result:
-    """Respondents per archetype and dimension, for the dimensions that may be shown."""
-    k = disclosure.minimum(cur, min_group_size)
-    info = wave_row(cur, wave)
-    dims = wave_dimensions(cur, [info["wave_id"]])
-    population, _ = _verdicts(cur, info["wave_id"], where, None, _dimension_bases(dims), k)
-    n = _population_n(population)
-    cols = ["dimension", "archetype", "n", "share"]
-    if (why := refused(population, k)) is not None:
-        return Result(_empty(cols), k, n, message=why)
-    filt, params = _filters(cur, where)
-    mid = (info["scale_min"] + info["scale_max"]) / 2
-    aggs, agg_params = [], []
-    for i, dim in enumerate(dims):
-        lead, man = pole_column(dim, "leadership"), pole_column(dim, "management")
-        for j, (hl, hm) in enumerate(((">=", ">="), (">=", "<"), ("<", ">="), ("<", "<"))):
-            aggs.append(f"count(*) FILTER (WHERE {lead} {hl} ? AND {man} {hm} ?) AS a{i}_{j}")
-            agg_params += [mid, mid]
-    row = cur.execute(f"SELECT {', '.join(aggs)} FROM respondents r WHERE r.wave_id = ?{filt}",
-                      [*agg_params, info["wave_id"], *params]).fetchone()
-    records = [(dim, scoring.ARCHETYPES[j], row[4 * i + j])
-               for i, dim in enumerate(dims) for j in range(4)
-               if population.ok(ALL, f"dim:{dim}")]
-    table = pd.DataFrame(records, columns=["dimension", "archetype", "n"])
-    table = table[table["n"] > 0].reset_index(drop=True)
-    table["share"] = table["n"] / table.groupby("dimension")["n"].transform("sum")
-    return Result(table, k, n, message=_dimension_note(population, dims, k))
-
-
-def item_distribution(cur, dimension: str, wave: str | None = None, where: dict | None = None,
-                      min_group_size: int | None = None) -> Result:
-    """Answer counts per item of one dimension, for the items whose answerers may be shown."""
-    k = disclosure.minimum(cur, min_group_size)
-    info = wave_row(cur, wave)
-    cols = ["item_id", "text", "pole", "reverse", "value", "label", "count", "share"]
-    items = cur.execute("SELECT item_id, text, pole, reverse FROM items WHERE wave_id = ? "
-                        "AND dimension = ? ORDER BY position", [info["wave_id"], dimension]).df()
-    if items.empty:
-        raise QueryError(f"wave {info['name']!r} has no dimension {dimension!r}")
-    bases = {"all": "count(*)", **{f"item:{i}": f"count(a.{quote(i)})" for i in items["item_id"]}}
-    population, _ = _verdicts(cur, info["wave_id"], where, None, bases, k, answers=True)
-    n = _population_n(population)
-    if (why := refused(population, k)) is not None:
-        return Result(_empty(cols), k, n, message=why)
-    reasons = {i: why for i in items["item_id"] if (why := population.reason(ALL, f"item:{i}"))}
-    items = items[~items["item_id"].isin(list(reasons))]
-    filt, params = _filters(cur, where)
-    item_cols = ", ".join(quote(i) for i in items["item_id"])
-    counts = cur.execute(f"""
-        SELECT item_id, value, count(*) AS count FROM (
-            UNPIVOT (SELECT {item_cols} FROM {answers_table(info['wave_id'])} a
-                     JOIN respondents r ON r.rid = a.rid WHERE TRUE{filt})
-            ON {item_cols} INTO NAME item_id VALUE value)
-        GROUP BY ALL""", params).df()
-    table = items.merge(counts, on="item_id")
-    table["share"] = table["count"] / table.groupby("item_id")["count"].transform("sum")
-    labels = json.loads(info["scale_labels"] or "{}")
-    table["label"] = [labels.get(_num_key(v), _num_key(v)) for v in table["value"]]
-    order = {item: i for i, item in enumerate(items["item_id"])}
-    table = table.sort_values(["item_id", "value"], key=lambda s: s.map(order) if s.name == "item_id" else s)
-    return Result(table[cols].reset_index(drop=True), k, n,
-                  message=disclosure.describe(reasons, k, label=lambda i: f"item {i}"),
-                  extra={"scale_min": info["scale_min"], "scale_max": info["scale_max"],
-                         "dimension": dimension_info(dimension), "withheld": reasons})
-
-
-def _num_key(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def overview(cur, wave: str | None = None, where: dict | None = None,
-             min_group_size: int | None = None) -> Result:
-    """Headline counts; distinct groups are only counted, never listed with sizes."""
-    k = disclosure.minimum(cur, min_group_size)
-    info = wave_row(cur, wave)
-    population, _ = _verdicts(cur, info["wave_id"], where, None, {"all": "count(*)"}, k)
-    n = _population_n(population)
-    why = refused(population, k)
-    filt, params = _filters(cur, where)
-    row = cur.execute(f"""
-        SELECT count(DISTINCT department), count(DISTINCT team), count(DISTINCT role)
-        FROM respondents r WHERE r.wave_id = ?{filt}""", [info["wave_id"], *params]).fetchone()
-    table = pd.DataFrame([{"respondents": n, "departments": row[0], "teams": row[1],
-                           "roles": row[2], "waves": len(waves(cur))}])
-    if why is not None:
-        table = table.iloc[0:0]
-    return Result(table, k, n, message=why,
-                  extra={"wave": info["name"], "scale_min": info["scale_min"],
-                         "scale_max": info["scale_max"]})
