@@ -7,7 +7,7 @@ bad file leaves the database exactly as it was.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -42,6 +42,7 @@ class Options:
     original_name: str | None = None
     limits: Limits | None = None
     preview_rows: int | None = None     # a preview checks only the first rows
+    dry_run: bool = False               # set by import_file: nothing may be written
     replace: tuple[str, ...] = ()                 # waves this file replaces (a re-export)
     as_new_wave: bool = False                     # keep a repeated wave and add this one too
 
@@ -148,7 +149,8 @@ def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
     return write.Plan(
         items=items, value_maps=maps, bad_values=bad, attributes=attrs,
         respondent_key=key.key if key else None,
-        key_secret=keyfile.respondent_key_secret() if personal else None,
+        key_secret=keyfile.respondent_key_secret(create=not options.dry_run)
+        if personal else None,
         wave_key=None if options.wave else (kinds["wave"].key if "wave" in kinds else None),
         finished_key=kinds["finished"].key if "finished" in kinds else None,
         progress_key=kinds["progress"].key if "progress" in kinds else None,
@@ -330,7 +332,7 @@ def _check_writable(report: Report, options: Options) -> None:
 def import_file(con, path: str | Path, options: Options | None = None,
                 progress: Progress | None = None, dry_run: bool = False):
     """Import in one transaction; with ``dry_run`` return the report and write nothing."""
-    options = options or Options()
+    options = replace(options or Options(), dry_run=dry_run)
     cur = con.cursor()
     cur.execute("BEGIN TRANSACTION")
     prepared = None

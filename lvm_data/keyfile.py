@@ -42,9 +42,15 @@ def _create(path: Path) -> None:
         os.unlink(tmp)
 
 
-def respondent_key_secret(path: Path | None = None) -> bytes:
-    """The HMAC key, created on first use; the file is made owner-only if it was not."""
+def respondent_key_secret(path: Path | None = None, create: bool = True) -> bytes:
+    """The HMAC key, created on first use; the file is made owner-only if it was not.
+
+    ``create=False`` (a dry run, which writes no file) gives a throw-away key when there is
+    no file yet: no stored key can match it, and none was made with another.
+    """
     path = path or secrets_path()
+    if not path.exists() and not create:
+        return secrets.token_bytes(32)
     if not path.exists():
         _create(path)
     if path.stat().st_mode & 0o077:

@@ -315,3 +315,14 @@ def test_items_and_mix_commands_match_a_hand_count(tmp_path):
             expected[name] = expected.get(name, 0) + 1
         got = {r["archetype"]: int(r["n"]) for r in mix if r["dimension"] == dim}
         assert got == expected, dim
+
+
+def test_a_dry_run_creates_no_secrets_file(tmp_path):
+    keys = _keyed_rows(tmp_path / "k.csv", "Email", lambda i: f"p{i}@example.com")
+    assert keys
+    out = subprocess.run([sys.executable, "-m", "lvm_data", "import", str(tmp_path / "k.csv"),
+                          "--dry-run", "--db", str(tmp_path / "new.duckdb")], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "stored as a keyed hash" in out.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.csv", "lvm_settings.toml"]
