@@ -5,8 +5,9 @@ from .read import (NOT_GIVEN, QueryError, Result, archetype_mix, attribute_label
 from .compare import Selection, compare
 from .schema import answers_table, attribute_names, connect, default_db_path, quote
 from .write import delete_wave, rename_wave
+from . import scope, session, shares
 
 __all__ = ["NOT_GIVEN", "QueryError", "Result", "Selection", "answers_table", "archetype_mix",
            "attribute_labels", "attribute_names", "attribute_values", "compare", "connect", "default_db_path",
            "delete_wave", "group_scores", "item_distribution", "overview", "quote",
-           "rename_wave", "trends", "wave_row", "waves"]
+           "rename_wave", "scope", "session", "shares", "trends", "wave_row", "waves"]
