@@ -147,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new")
     _db(p)
     p.set_defaults(func=cmd_rename_wave)
+    from .share_cli import add_parser as share_parser
+    share_parser(sub, _db, _where)
     return parser
 
 

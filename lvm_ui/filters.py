@@ -18,7 +18,7 @@ from lvm_data.settings import load_settings
 from . import bound, common, params
 
 FIXED = ("department", "team", "role")
-GLOBAL_KEYS = {"wave", *FIXED, "min_group"}
+GLOBAL_KEYS = {"wave", *FIXED, "min_group", "share"}
 # Page-level bound widgets; listed so a link to another page's setting is not "unknown".
 PAGE_KEYS = {"group", "trend_group", "dimension", "value", "map_dimension", "compare_by",
              "side_a", "side_b"}
@@ -134,7 +134,7 @@ def _attribute_filters(version: str, waves: list[str], extras: list[str]) -> dic
 
 def sidebar(cur) -> Filters:
     """Draw the filters in the sidebar and remember them for the page of this run."""
-    wave_table = store.waves(cur)
+    wave_table = common.visible_waves(cur)
     version = common.data_version(wave_table)
     waves = wave_table["wave"].astype(str).tolist()
     attributes = store.attribute_names(cur)
@@ -165,9 +165,15 @@ def sidebar(cur) -> Filters:
 
 
 def share_link(container, page_path: str) -> None:
-    """The current view as a link: page, filters and page settings."""
-    base = st.context.url or f"/{page_path}"
-    url = params.share_url(base, bound.link_values())
+    """The current view as a link: page, filters and page settings. It names the wave even
+    when it is the latest, so the link shows the same numbers after the next import."""
+    values = bound.link_values()
+    f = current()
+    if f.wave and not bound.is_locked("wave"):
+        values.setdefault("wave", [f.wave])
+    if share := st.query_params.get("share"):
+        values = {"share": [share], **values}
+    url = params.share_url(common.page_url(page_path), values)
     with container:
         st.caption("Share this view — copy the link:")
         st.code(url, language=None, wrap_lines=True)

@@ -18,7 +18,7 @@ import streamlit as st
 from lvm_data import formats, ingest, mapping
 from lvm_data.instrument import InstrumentError, parse_codebook
 
-from . import common, mapping_editor
+from . import common, gate, mapping_editor
 
 AUTO = "auto"
 
@@ -142,6 +142,7 @@ def blocked(report: ingest.Report, options: ingest.Options) -> str | None:
 
 def run_import(upload: Upload, options: ingest.Options) -> None:
     """The confirmed import, with a progress bar; the outcome is shown after a rerun."""
+    gate.require_admin()
     bar = st.progress(0.0, text="Starting the import")
 
     def progress(fraction: float, text: str) -> None:
