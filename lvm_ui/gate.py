@@ -9,6 +9,7 @@ decides afresh rather than trusting what the page showed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import streamlit as st
@@ -22,6 +23,7 @@ from . import bound, common, filters
 _SHARE = "_lvm_share_id"          # the link this session was opened with
 _LOGGED = "_lvm_share_logged"     # its opening has been logged
 _VIEWER = "_lvm_viewer"
+_COOKIE = "lvm_share_after_sign_in"
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ def decide(cur) -> Viewer:
     """The viewer of this run; draws the closed/sign-in/ask page and stops when needed."""
     acc = settings()
     mail = email(acc)
-    share_id = st.query_params.get("share") or st.session_state.get(_SHARE)
+    share_id = st.query_params.get("share") or st.session_state.get(_SHARE) \
+        or _returning(mail)
     if share_id:
         viewer = _through_link(cur, acc, mail, share_id)
     elif acc.is_admin(mail):
@@ -79,6 +82,7 @@ def _through_link(cur, acc, mail, share_id: str) -> Viewer:
     if share is None or share.state() != "ok":
         _closed(share)
     if share.require_login and acc.mode == "login" and not mail:
+        _remember(share.id, 900)      # sign-in returns to "/": come back to this link
         _sign_in("This link is for signed-in colleagues only.", acc)
     if st.session_state.get(_LOGGED) != share.id:
         shares.log_open(cur, share.id, mail)
@@ -86,6 +90,22 @@ def _through_link(cur, acc, mail, share_id: str) -> Viewer:
     st.session_state[_SHARE] = share.id
     st.query_params["share"] = share.id           # keeps the link in the address bar
     return Viewer(acc.mode, mail, False, share)
+
+
+def _remember(share_id: str, seconds: int) -> None:
+    """A short-lived browser cookie naming the link (the id of a stored link, so only
+    URL-safe characters): Streamlit's sign-in always returns to the home page."""
+    st.html(f"<script>document.cookie = '{_COOKIE}={share_id}; path=/; max-age={seconds}; "
+            "SameSite=Lax';</script>", unsafe_allow_javascript=True, width="content")
+
+
+def _returning(mail: str | None) -> str | None:
+    """Just signed in from a link that asked for it: that link (and forget the cookie)."""
+    share_id = st.context.cookies.get(_COOKIE) if mail else None
+    if share_id and re.fullmatch(r"[A-Za-z0-9_-]{1,100}", share_id):
+        _remember(share_id, 0)
+        return share_id
+    return None
 
 
 def _stop_page(title: str) -> None:

@@ -140,3 +140,27 @@ def test_writes_are_for_admins_only(_isolated_settings, login, scoped, expected)
         at.query_params["scoped"] = "1"
     at.run()
     assert at.markdown[0].value == expected
+
+
+def test_admin_turns_the_current_view_into_a_stored_link():
+    at = run("teams")
+    at.multiselect(key="department").select("Sales")
+    at.run()
+    at.text_input(key="_lvm_share_label").input("Head of Sales")
+    at.checkbox(key="_lvm_share_login").check()
+    at.button(key="_lvm_share_create").click()
+    at.run()
+    link = next(c.value for c in at.sidebar.code if "share=" in c.value)
+    assert "/teams?share=" in link
+    with store.session.briefly(load_settings().db_path) as con:
+        share = shares.get(con.cursor(), link.split("share=")[1])
+    assert share.where == {"department": ["Sales"]} and share.wave == "2025-H2"
+    assert share.label == "Head of Sales" and share.require_login and share.page == "teams"
+    at.switch_page("pages/data.py")
+    at.run()
+    listed = next(d.value for d in at.dataframe if "opens" in d.value.columns)
+    assert listed["id"].tolist() == [share.id]
+    next(b for b in at.button if b.label == "Revoke").click()
+    at.run()
+    listed = next(d.value for d in at.dataframe if "opens" in d.value.columns)
+    assert listed["revoked"].tolist() == [True]

@@ -125,6 +125,24 @@ def test_non_admin_signs_in_and_gets_no_data(page, env):
     assert_nothing_shown(page)
 
 
+def test_link_that_requires_sign_in_opens_after_it(page, env):
+    """Streamlit's sign-in returns to the home page; the dashboard brings the viewer back
+    to the link, scoped, signed in as a colleague without access of their own."""
+    link = cli(env, "share", "create", "--where", "department=HR", "--require-login")
+    page.goto(env["url"] + link)
+    page.get_by_text("signed-in colleagues only").wait_for(timeout=60_000)
+    assert_nothing_shown(page)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("input[name='sub']").fill("hr-lead@example.com")
+    page.get_by_role("button", name="Authorize").click()
+    wait_title(page, "Overview")
+    assert page.get_by_test_id("stMetric").filter(has_text="Departments") \
+        .get_by_test_id("stMetricValue").inner_text() == "1"
+    text = main_text(page)
+    assert "HR" in text and not any(w in text for w in (*OTHERS, "Sales")), text
+    assert "share=" in page.url
+
+
 def only_sales(page, echo: str = "") -> None:
     """No other department anywhere (charts, tables, options), except in ``echo``: the
     notice quoting the viewer's own edited URL back."""
