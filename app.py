@@ -49,7 +49,10 @@ def main() -> None:
             # Streamlit serves the default page at "/" only; a hidden default that redirects
             # keeps every page, Overview included, at a path that names it (and in links).
             page = st.navigation([st.Page(_home, title="Home", default=True,
-                                          visibility="hidden"), *pages])
+                                          visibility="hidden"), *pages],
+                                 position="hidden" if viewer.stop else "sidebar")
+            if viewer.stop:
+                viewer.stop()             # closed link, sign-in, or whom to ask: no data
             if page.url_path == "":
                 page.run()
             notice = st.container()

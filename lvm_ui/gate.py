@@ -10,7 +10,10 @@ decides afresh rather than trusting what the page showed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import NoReturn
 
 import streamlit as st
 
@@ -24,6 +27,7 @@ _SHARE = "_lvm_share_id"          # the link this session was opened with
 _LOGGED = "_lvm_share_logged"     # its opening has been logged
 _VIEWER = "_lvm_viewer"
 _COOKIE = "lvm_share_after_sign_in"
+TITLE = "Leadership vs Management"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Viewer:
     email: str | None
     admin: bool
     share: shares.Share | None = None
+    stop: Callable[[], NoReturn] | None = None    # draws "no access" and ends the run
 
 
 def settings() -> access.Access:
@@ -58,7 +63,8 @@ def current() -> Viewer:
 
 
 def decide(cur) -> Viewer:
-    """The viewer of this run; draws the closed/sign-in/ask page and stops when needed."""
+    """The viewer of this run. For someone who may see nothing, ``viewer.stop`` draws the
+    page saying why (closed link, sign-in, whom to ask) and ends the run."""
     acc = settings()
     mail = email(acc)
     share_id = st.query_params.get("share") or st.session_state.get(_SHARE) \
@@ -68,22 +74,22 @@ def decide(cur) -> Viewer:
     elif acc.is_admin(mail):
         viewer = Viewer(acc.mode, mail, True)
     else:
-        _ask_page(acc, mail)          # stops the run
+        viewer = Viewer(acc.mode, mail, False, stop=partial(_ask_page, acc, mail))
     st.session_state[_VIEWER] = viewer
-    common.set_scope(scopes.Scope(viewer.share.where, viewer.share.wave)
-                     if viewer.share else None)
-    if viewer.share:
-        _lock_filters(viewer.share)
+    scope = viewer.share if viewer.stop is None else None
+    common.set_scope(scopes.Scope(scope.where, scope.wave) if scope else None)
+    if scope:
+        _lock_filters(scope)
     return viewer
 
 
 def _through_link(cur, acc, mail, share_id: str) -> Viewer:
     share = shares.get(cur, share_id)
     if share is None or share.state() != "ok":
-        _closed(share)
+        st.session_state.pop(_SHARE, None)
+        return Viewer(acc.mode, mail, False, stop=partial(_closed, share))
     if share.require_login and acc.mode == "login" and not mail:
-        _remember(share.id, 900)      # sign-in returns to "/": come back to this link
-        _sign_in("This link is for signed-in colleagues only.", acc)
+        return Viewer(acc.mode, mail, False, share, partial(_sign_in_for, share, acc))
     if st.session_state.get(_LOGGED) != share.id:
         shares.log_open(cur, share.id, mail)
         st.session_state[_LOGGED] = share.id
@@ -108,34 +114,33 @@ def _returning(mail: str | None) -> str | None:
     return None
 
 
-def _stop_page(title: str) -> None:
-    common.set_scope(None)
-    st.title(title, anchor=False)
-
-
-def _closed(share: shares.Share | None) -> None:
+def _closed(share: shares.Share | None) -> NoReturn:
     """No figures: say why the link does not open, and nothing about the data."""
-    _stop_page("This link does not open")
-    st.session_state.pop(_SHARE, None)
+    st.title("This link does not open", anchor=False)
     why = {"revoked": "It has been revoked.", "expired": "It has expired."}.get(
         share.state() if share else "", "It is not a valid share link.")
     st.error(f"{why} Ask the person who sent it for a new one.", icon=":material/link_off:")
     st.stop()
 
 
-def _ask_page(acc: access.Access, mail: str | None) -> None:
+def _ask_page(acc: access.Access, mail: str | None) -> NoReturn:
     """For a visitor without a link: whom to ask; no figures, values or wave names."""
-    _stop_page("Leadership vs Management")
     if mail is None:
         _sign_in("This dashboard is private.", acc)
+    st.title(TITLE, anchor=False)
     st.info(f"You are signed in as {common.md(mail)}, which has no access of its own. "
             f"Ask {common.md(acc.contact())} for a share link.", icon=":material/lock:")
     st.button("Sign out", on_click=st.logout)
     st.stop()
 
 
-def _sign_in(why: str, acc: access.Access) -> None:
-    _stop_page("Leadership vs Management")
+def _sign_in_for(share: shares.Share, acc: access.Access) -> NoReturn:
+    _remember(share.id, 900)          # sign-in returns to "/": come back to this link
+    _sign_in("This link is for signed-in colleagues only.", acc)
+
+
+def _sign_in(why: str, acc: access.Access) -> NoReturn:
+    st.title(TITLE, anchor=False)
     st.info(f"{why} Sign in with your organisation account, or ask "
             f"{common.md(acc.contact())} for a share link.", icon=":material/lock:")
     st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
