@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from lvm_data import ingest, store
 from lvm_data.settings import load_settings
 from lvm_data.store import shares
 from lvm_ui.common import SAMPLE_DIR
+from test_app import app as run
 
-APP = str(ROOT / "app.py")
 SECRET_WORDS = ("Sales", "Engineering", "2025-H1", "2025-H2", "Marketing")
 
 
@@ -25,18 +24,6 @@ def make_link(**kwargs) -> shares.Share:
         if store.waves(con.cursor()).empty:
             ingest.import_file(con, SAMPLE_DIR / "sample_export.csv", ingest.Options())
         return shares.create(con.cursor(), {"department": ["Sales"]}, **kwargs)
-
-
-def run(page: str | None = None, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def shown_text(at: AppTest) -> str:

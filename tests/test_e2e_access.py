@@ -13,9 +13,8 @@ import sys
 
 import oidc_provider_mock as oidc
 import pytest
-from playwright import sync_api
 
-from tools.serve import ROOT, free_port, launch, server, wait_drawn
+from tools.serve import ROOT, free_port, server, wait_drawn
 
 ADMIN = "people-analytics@example.com"
 OTHERS = ("Engineering", "Marketing", "Customer Support", "Operations", "Finance")
@@ -46,21 +45,6 @@ def env(tmp_path_factory):
                     args=("--secrets.files", str(secrets))) as url:
             yield {"url": url, "env": {**os.environ, "LVM_DB": str(db),
                                        "LVM_SETTINGS": str(settings)}}
-
-
-@pytest.fixture(scope="module")
-def browser(env):
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    yield context.new_page()
-    context.close()
 
 
 def cli(env, *args) -> str:
