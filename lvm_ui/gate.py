@@ -85,17 +85,25 @@ def decide(cur) -> Viewer:
 
 def _through_link(cur, acc, mail, share_id: str) -> Viewer:
     share = shares.get(cur, share_id)
-    if share is None or share.state() != "ok":
+    state = share.state() if share else "unknown"
+    if share is not None and state != "ok":
+        _log_once(cur, share, mail, state)
+    if state != "ok":
         st.session_state.pop(_SHARE, None)
         return Viewer(acc.mode, mail, False, stop=partial(_closed, share))
     if share.require_login and acc.mode == "login" and not mail:
         return Viewer(acc.mode, mail, False, share, partial(_sign_in_for, share, acc))
-    if st.session_state.get(_LOGGED) != share.id:
-        shares.log_open(cur, share.id, mail)
-        st.session_state[_LOGGED] = share.id
+    _log_once(cur, share, mail, "opened")
     st.session_state[_SHARE] = share.id
     st.query_params["share"] = share.id           # keeps the link in the address bar
     return Viewer(acc.mode, mail, False, share)
+
+
+def _log_once(cur, share: shares.Share, mail: str | None, outcome: str) -> None:
+    """Once per browser session and outcome, not on every rerun."""
+    if st.session_state.get(_LOGGED) != (share.id, outcome):
+        shares.log_open(cur, share.id, mail, outcome)
+        st.session_state[_LOGGED] = (share.id, outcome)
 
 
 def _remember(share_id: str, seconds: int) -> None:
@@ -143,8 +151,20 @@ def _sign_in(why: str, acc: access.Access) -> NoReturn:
     st.title(TITLE, anchor=False)
     st.info(f"{why} Sign in with your organisation account, or ask "
             f"{common.md(acc.contact())} for a share link.", icon=":material/lock:")
-    st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
+    if _sign_in_configured():
+        st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
+    else:
+        st.warning("Sign-in is not set up yet: the administrator adds an `[auth]` section "
+                   "to `.streamlit/secrets.toml` (see the README, *Deploying for an "
+                   "organisation*).", icon=":material/key_off:")
     st.stop()
+
+
+def _sign_in_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all (Streamlit raises its own error)
+        return False
 
 
 def _lock_filters(share: shares.Share) -> None:

@@ -9,6 +9,7 @@ from lvm_data import ingest, store
 from lvm_data.settings import load_settings
 from lvm_data.store import shares
 from lvm_ui.common import SAMPLE_DIR
+from test_app import APP
 from test_app import app as run
 
 SECRET_WORDS = ("Sales", "Engineering", "2025-H1", "2025-H2", "Marketing")
@@ -40,12 +41,23 @@ def test_local_mode_says_so_and_keeps_the_data_page():
 
 def test_login_mode_without_a_link_shows_whom_to_ask_and_nothing_else(_isolated_settings):
     login_mode(_isolated_settings)
-    at = run()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
+                          "cookie_secret": "x" * 32, "client_id": "c", "client_secret": "s",
+                          "server_metadata_url": "http://localhost:1/.well-known/openid"}
+    at.run()
     text = shown_text(at)
-    assert "people-analytics@example.com" in text and "Sign in" in at.button[0].label
+    assert "people-analytics@example.com" in text and at.button[0].label == "Sign in"
     assert not at.get("plotly_chart") and not at.metric and not at.dataframe
     assert not at.multiselect and not at.selectbox
     assert not any(word in text for word in SECRET_WORDS), text
+
+
+def test_login_mode_without_sign_in_settings_says_what_is_missing(_isolated_settings):
+    login_mode(_isolated_settings)
+    at = run()
+    assert "[auth]" in at.warning[0].value and not at.button
+    assert not at.metric and not at.get("plotly_chart")
 
 
 def test_scoped_link_shows_its_scope_only(_isolated_settings):
@@ -80,6 +92,21 @@ def test_no_data_page_through_a_link(_isolated_settings):
     assert run().switch_page("pages/data.py")     # which the admin's navigation has
 
 
+def test_link_with_a_fixed_wave_shows_that_wave_only(_isolated_settings):
+    login_mode(_isolated_settings)
+    link = make_link(wave="2025-H1")
+    at = run(share=link.id, wave="2025-H2")
+    assert next(m.value for m in at.metric if m.label == "Respondents") == "48"
+    assert next(m.value for m in at.metric if m.label == "Waves") == "1"
+    wave = at.multiselect(key="_lvm_locked_wave")
+    assert wave.value == ["2025-H1"] and wave.disabled
+    assert "outside this link's scope" in at.info[0].value
+    at.switch_page("pages/trends.py")
+    at.run()
+    assert not at.exception
+    assert any("Only one wave" in i.value for i in at.info)
+
+
 @pytest.mark.parametrize("how", ["revoked", "expired", "unknown"])
 def test_closed_links_show_a_message_and_no_figures(_isolated_settings, how):
     login_mode(_isolated_settings)
@@ -94,6 +121,9 @@ def test_closed_links_show_a_message_and_no_figures(_isolated_settings, how):
     assert word in at.error[0].value
     assert not at.metric and not at.get("plotly_chart")
     assert not any(w in shown_text(at) for w in SECRET_WORDS)
+    if how != "unknown":                          # a refused opening is logged as such
+        with store.session.briefly(load_settings().db_path) as con:
+            assert shares.opens(con.cursor())["outcome"].tolist() == [how]
 
 
 def test_link_that_requires_sign_in_asks_for_it(_isolated_settings):

@@ -6,6 +6,8 @@ links are created and revoked with the command line while the server runs.
 """
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import subprocess
@@ -179,5 +181,6 @@ def test_sales_link_from_the_command_line(page, env, browser):
     assert page.get_by_test_id("stMetric").count() == 0
     assert page.locator(".js-plotly-plot").count() == 0
     assert "Sales" not in main_text(page)
-    listed = cli(env, "share", "list")       # one opening per browser session that loaded it
-    assert listed.splitlines()[1].endswith(",3"), listed
+    listed = {row["id"]: row for row in csv.DictReader(io.StringIO(cli(env, "share", "list")))}
+    row = listed[link.split("share=")[1]]      # one opening per browser session that loaded it
+    assert (row["opens"], row["revoked"]) == ("3", "True"), row

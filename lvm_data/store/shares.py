@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS shares (
     id VARCHAR PRIMARY KEY, label VARCHAR, scope VARCHAR, wave VARCHAR, page VARCHAR,
     created_at TIMESTAMP, created_by VARCHAR, expires_at TIMESTAMP,
     require_login BOOLEAN, revoked_at TIMESTAMP);
-CREATE TABLE IF NOT EXISTS share_opens (share_id VARCHAR, opened_at TIMESTAMP, email VARCHAR);
+CREATE TABLE IF NOT EXISTS share_opens (
+    share_id VARCHAR, opened_at TIMESTAMP, email VARCHAR, outcome VARCHAR);
 """
 PAGES = ("overview", "teams", "dimensions", "compare", "map", "trends")
 DEFAULT_DAYS = 90
@@ -110,22 +111,26 @@ def revoke(cur, share_id: str) -> bool:
     return row is not None
 
 
-def log_open(cur, share_id: str, email: str | None) -> None:
-    cur.execute("INSERT INTO share_opens VALUES (?, ?, ?)", [share_id, _now(), email])
+def log_open(cur, share_id: str, email: str | None, outcome: str = "opened") -> None:
+    """One line per opening; ``outcome`` says 'revoked' or 'expired' for a refused one."""
+    cur.execute("INSERT INTO share_opens VALUES (?, ?, ?, ?)",
+                [share_id, _now(), email, outcome])
 
 
 def list_shares(cur) -> pd.DataFrame:
-    """Every link, newest first, with how often it was opened."""
+    """Every link, newest first, with how often it was opened (refused tries not counted)."""
     return cur.execute("""
         SELECT s.id, s.label, s.scope, s.wave, s.page, s.created_at, s.expires_at,
                s.require_login, s.revoked_at IS NOT NULL AS revoked,
-               (SELECT count(*) FROM share_opens o WHERE o.share_id = s.id) AS opens
+               (SELECT count(*) FROM share_opens o
+                WHERE o.share_id = s.id AND o.outcome = 'opened') AS opens
         FROM shares s ORDER BY s.created_at DESC, s.id""").df()[LIST_COLUMNS]
 
 
 def opens(cur, limit: int = 1000) -> pd.DataFrame:
-    """The open log, newest first: when, which link, and the signed-in e-mail if any."""
+    """The open log, newest first: when, which link, the signed-in e-mail if any, and
+    whether it opened."""
     return cur.execute("""
-        SELECT o.opened_at, o.share_id, s.label, o.email FROM share_opens o
+        SELECT o.opened_at, o.share_id, s.label, o.email, o.outcome FROM share_opens o
         LEFT JOIN shares s ON s.id = o.share_id
         ORDER BY o.opened_at DESC LIMIT ?""", [limit]).df()
