@@ -1,5 +1,7 @@
 """Scope enforcement in the store layer: whatever ``where`` a viewer sends, a scoped query
 returns nothing outside the scope (checked against the data, not against the code)."""
+import random
+
 import pytest
 
 from lvm_data import ingest, store
@@ -93,3 +95,23 @@ def test_fixed_wave_pins_every_query(sample):
 def test_unknown_functions_are_refused(sample):
     with pytest.raises(store.QueryError):
         Scoped(SALES).delete_wave(sample, "2025-H1")
+
+
+def test_random_filters_never_leave_the_scope(sample):
+    """Many random combinations of real values (a fixed seed, so a failure repeats)."""
+    rng = random.Random(8)
+    values = {a: store.attribute_values(sample, a) for a in ("department", "team", "role")}
+    s = Scoped(Scope({"department": ["Sales", "HR"]}))
+    allowed = {"Sales", "HR"}
+    for _ in range(60):
+        where = {a: rng.sample(vs, rng.randint(0, 3)) for a, vs in values.items()
+                 if rng.random() < 0.7}
+        res = s.group_scores(sample, by="department", where=where)
+        assert set(res.table["group"]) <= allowed, where
+        wanted = set(where.get("department") or allowed) & allowed
+        if not wanted:
+            assert res.message == OUTSIDE
+            continue
+        direct = store.group_scores(sample, by="department",
+                                    where={**where, "department": sorted(wanted)})
+        assert res.population == direct.population, where
