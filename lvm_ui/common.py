@@ -85,9 +85,10 @@ def cursor():
 
 
 def set_scope(scope: store.scope.Scope | None) -> None:
-    """The share link's scope for this run (None: everything), set before any query."""
-    st.session_state[_SCOPE] = None if scope is None else \
-        json.dumps({"where": scope.where, "wave": scope.wave}, sort_keys=True)
+    """The scope of this run's queries, set before any: None (everything) for an admin, a
+    share link's scope, or ``scope.NOTHING`` for someone who may see no data."""
+    st.session_state[_SCOPE] = None if scope is None else json.dumps(
+        {"where": scope.where, "wave": scope.wave, "deny": scope.deny}, sort_keys=True)
 
 
 def _scope_json() -> str | None:

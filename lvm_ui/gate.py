@@ -25,7 +25,6 @@ from . import bound, common, filters
 
 _SHARE = "_lvm_share_id"          # the link this session was opened with
 _LOGGED = "_lvm_share_logged"     # its opening has been logged
-_VIEWER = "_lvm_viewer"
 _COOKIE = "lvm_share_after_sign_in"
 TITLE = "Leadership vs Management"
 
@@ -58,10 +57,6 @@ def require_admin() -> None:
     access.require_admin(acc, email(acc))
 
 
-def current() -> Viewer:
-    return st.session_state[_VIEWER]
-
-
 def decide(cur) -> Viewer:
     """The viewer of this run. For someone who may see nothing, ``viewer.stop`` draws the
     page saying why (closed link, sign-in, whom to ask) and ends the run."""
@@ -75,11 +70,13 @@ def decide(cur) -> Viewer:
         viewer = Viewer(acc.mode, mail, True)
     else:
         viewer = Viewer(acc.mode, mail, False, stop=partial(_ask_page, acc, mail))
-    st.session_state[_VIEWER] = viewer
-    scope = viewer.share if viewer.stop is None else None
-    common.set_scope(scopes.Scope(scope.where, scope.wave) if scope else None)
-    if scope:
-        _lock_filters(scope)
+    if viewer.admin:
+        common.set_scope(None)
+    elif viewer.share is not None and viewer.stop is None:
+        common.set_scope(scopes.Scope(viewer.share.where, viewer.share.wave))
+        _lock_filters(viewer.share)
+    else:
+        common.set_scope(scopes.NOTHING)     # should a query ever run: it finds nothing
     return viewer
 
 

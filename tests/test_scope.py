@@ -5,7 +5,7 @@ import random
 import pytest
 
 from lvm_data import ingest, store
-from lvm_data.store.scope import EMPTY, OUTSIDE, Scope, Scoped, restrict
+from lvm_data.store.scope import EMPTY, NOTHING, OUTSIDE, Scope, Scoped, restrict
 from lvm_ui.common import SAMPLE_DIR
 
 SALES = Scope({"department": ["Sales"]})
@@ -115,3 +115,11 @@ def test_random_filters_never_leave_the_scope(sample):
         direct = store.group_scores(sample, by="department",
                                     where={**where, "department": sorted(wanted)})
         assert res.population == direct.population, where
+
+
+def test_a_scope_that_allows_nothing_returns_nothing(sample):
+    for scope in (Scope({"department": []}), NOTHING):
+        s = Scoped(scope)
+        assert s.group_scores(sample).message == OUTSIDE
+        assert s.attribute_values(sample, "department") == []
+    assert Scoped(NOTHING).waves(sample).empty

@@ -25,9 +25,14 @@ EMPTY = object()        # the intersection of a viewer's filters and the scope i
 
 @dataclass(frozen=True)
 class Scope:
-    """Locked filters (attribute -> allowed values) and an optional fixed wave."""
+    """Locked filters (attribute -> allowed values) and an optional fixed wave; ``deny``
+    matches nothing at all (someone who may see no data)."""
     where: dict[str, list[str]] = field(default_factory=dict)
     wave: str | None = None
+    deny: bool = False
+
+
+NOTHING = Scope(deny=True)
 
 
 def restrict(scope: Scope, where: dict[str, list[str]] | None):
@@ -36,10 +41,14 @@ def restrict(scope: Scope, where: dict[str, list[str]] | None):
     A locked attribute keeps the viewer's values that the scope allows (all the scope's
     values when the viewer chose none); any other attribute is the viewer's to narrow.
     """
+    if scope.deny:
+        return EMPTY
     where = {k: [str(v) for v in vs] for k, vs in (where or {}).items()}
     out = dict(where)
     for name, allowed in scope.where.items():
         asked = where.get(name) or []
+        if not allowed:               # an empty list would mean "no filter" to the store
+            return EMPTY
         if not asked:
             out[name] = list(allowed)
             continue
@@ -116,6 +125,8 @@ class Scoped:
 
     def waves(self, cur) -> pd.DataFrame:
         table = waves(cur)
+        if self.scope.deny:
+            return table.iloc[0:0]
         if self.scope.wave is None:
             return table
         return table[table["wave"] == self.scope.wave].reset_index(drop=True)
