@@ -74,7 +74,7 @@ def _check(cur, where: dict[str, list[str]], wave: str | None, page: str, days: 
             raise ValueError(f"the scope needs a value for {name!r}")
     info = wave_row(cur, wave)             # raises for an unknown wave or an empty database
     if population(cur, [info["wave_id"]], where) == 0:
-        raise ValueError("no respondent of that wave is in this scope")
+        raise ValueError(f"no respondent of wave {info['name']!r} is in this scope")
 
 
 def create(cur, where: dict[str, list[str]], *, wave: str | None = None, page: str = "overview",
