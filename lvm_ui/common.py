@@ -1,9 +1,9 @@
 """Streamlit glue shared by every page: the database, cached queries, and showing a Result.
 
-The database is open only while a script run (or a callback) works: ``connected()``
-opens it for the run and closes it afterwards (``store.session``), so the command line
-can write to the same file between runs (e.g. ``share create`` while the dashboard is
-up). Query results are cached against a *data version* (the waves table), so an import,
+The database is open only while a script run (or a callback) works, and a moment after:
+``connected()`` opens it for the run and lets it go once the dashboard has been idle for
+``LINGER_SECONDS`` (``store.session``), so the command line can write to the same file
+between runs (e.g. ``share create`` while the dashboard is up). Query results are cached against a *data version* (the waves table), so an import,
 rename or delete invalidates them without any explicit cache clearing. A share link's
 scope is part of every cached query's key and is applied by ``store.scope``, so no
 chart, option list or download of a scoped view can reach outside it.
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "sample_data"
 _log = logging.getLogger(__name__)
 _SCOPE = "_lvm_scope"
+LINGER_SECONDS = 2.0     # the file stays open this long after a run: a warm cache for clicks
 
 
 def load_sample(con) -> list[str]:
@@ -63,7 +64,7 @@ def connected():
         yield _run.con
         return
     path = db_path()
-    with store.session.briefly(path) as con:
+    with store.session.briefly(path, linger=LINGER_SECONDS) as con:
         _run.con = con
         try:
             _prepared(path, con)

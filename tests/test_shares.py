@@ -3,6 +3,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
+import duckdb
 import pytest
 
 from conftest import ROOT
@@ -93,3 +94,41 @@ def test_a_brief_connection_lets_another_process_write(tmp_path):
                            "session.connect_waiting(sys.argv[1], wait=5).close()", str(db)],
                           cwd=ROOT, capture_output=True, text=True)
     assert free.returncode == 0, free.stderr
+
+
+def _try_open(db) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1])",
+                           str(db)], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_lingering_keeps_the_file_until_released(tmp_path):
+    db = tmp_path / "l.duckdb"
+    with store.session.briefly(db, linger=600) as con:
+        con.execute("SELECT 1")
+    assert "lock" in _try_open(db).stderr            # idle, but still within the linger
+    store.session.release(db)
+    assert _try_open(db).returncode == 0
+
+
+def test_waiting_for_a_lock_backs_off_and_gives_up(monkeypatch):
+    calls, pauses = [], []
+    clock = [0.0]
+
+    def locked(path, read_only=False):
+        calls.append(path)
+        if len(calls) < 4:
+            raise duckdb.IOException('Could not set lock on file "x": Conflicting lock')
+        return "connection"
+    monkeypatch.setattr(store.session, "connect", locked)
+    monkeypatch.setattr(store.session.time, "sleep", lambda s: (pauses.append(s),
+                                                               clock.__setitem__(0, clock[0] + s)))
+    monkeypatch.setattr(store.session.time, "monotonic", lambda: clock[0])
+    assert store.session.connect_waiting("x", wait=5) == "connection"
+    assert pauses == [0.05, 0.1, 0.2]
+    calls.clear()
+    with pytest.raises(duckdb.IOException, match="Conflicting lock"):
+        store.session.connect_waiting("x", wait=0.1)
+    monkeypatch.setattr(store.session, "connect", lambda *a, **k: (_ for _ in ()).throw(
+        duckdb.IOException("disk on fire")))
+    with pytest.raises(duckdb.IOException, match="disk on fire"):
+        store.session.connect_waiting("x", wait=5)

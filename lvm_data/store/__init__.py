@@ -3,9 +3,10 @@ from .read import (NOT_GIVEN, QueryError, Result, archetype_mix, attribute_label
                    attribute_values, group_scores,
                    item_distribution, overview, trends, wave_row, waves)
 from .compare import Selection, compare
-from .schema import answers_table, attribute_names, connect, default_db_path, quote
+from .schema import answers_table, attribute_names, default_db_path, quote
 from .write import delete_wave, rename_wave
 from . import scope, session, shares
+from .session import connect_waiting as connect      # waits while the dashboard has the file
 
 __all__ = ["NOT_GIVEN", "QueryError", "Result", "Selection", "answers_table", "archetype_mix",
            "attribute_labels", "attribute_names", "attribute_values", "compare", "connect", "default_db_path",
