@@ -6,21 +6,38 @@ links are created and revoked with the command line while the server runs.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import re
 import subprocess
 import sys
+import threading
 
 import oidc_provider_mock as oidc
 import pytest
+import werkzeug.serving
 
 from tools.serve import ROOT, free_port, server, wait_drawn
 
 ADMIN = "people-analytics@example.com"
 OTHERS = ("Engineering", "Marketing", "Customer Support", "Operations", "Finance")
 PAGES = ("overview", "teams", "dimensions", "compare", "map", "trends")
+
+
+@contextlib.contextmanager
+def provider():
+    """The OpenID Connect provider on 127.0.0.1 (any client id; its sign-in form takes the
+    subject, which becomes the e-mail claim)."""
+    httpd = werkzeug.serving.make_server("127.0.0.1", 0, oidc.app(), threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.1,), daemon=True)
+    thread.start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        thread.join(5)
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +47,14 @@ def env(tmp_path_factory):
     settings = tmp / "lvm_settings.toml"
     settings.write_text(f'min_group_size = 5\naccess = "login"\nadmins = ["{ADMIN}"]\n')
     port = free_port()
-    with oidc.run_server_in_thread(port=0) as provider:
+    with provider() as idp:
         secrets = tmp / "secrets.toml"
         secrets.write_text(
             "[auth]\n"
             f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
             'cookie_secret = "a-long-random-string-for-the-tests-only"\n'
             'client_id = "lvm-dashboard"\nclient_secret = "not-a-secret"\n'
-            f'server_metadata_url = "http://localhost:{provider.server_port}'
+            f'server_metadata_url = "http://127.0.0.1:{idp.server_port}'
             '/.well-known/openid-configuration"\n')
         db = tmp / "e2e.duckdb"
         subprocess.run([sys.executable, "-m", "lvm_data", "import", "--db", str(db),
