@@ -9,7 +9,7 @@ first after a server start still runs this file (see that module for why).
 import streamlit as st
 
 from lvm_data.settings import SettingsError
-from lvm_ui import bound, common, filters
+from lvm_ui import bound, common, filters, gate, sharing
 
 st.set_page_config(page_title="Leadership vs Management", page_icon=":material/explore:",
                    layout="wide")
@@ -17,7 +17,6 @@ st.set_page_config(page_title="Leadership vs Management", page_icon=":material/e
 # (=HYPERLINK...); the pages offer formula-safe downloads instead. Also in .streamlit/config.toml,
 # which covers a server's first page view, but is only read when started from this folder.
 st.set_option("client.disableDataExport", True)
-
 
 
 def _home() -> None:
@@ -42,20 +41,36 @@ PAGES = [
     st.Page("pages/data.py", title="Data", url_path="data", icon=":material/database:"),
 ]
 
-# Streamlit serves the default page at "/" only; a hidden default that redirects keeps
-# every page, Overview included, at a path that names it (and in share links).
-page = st.navigation([st.Page(_home, title="Home", default=True, visibility="hidden"), *PAGES])
-if page.url_path == "":
-    page.run()
-bound.start_run()
-notice = st.container()
-try:
-    cur = common.cursor()
-    filters.sidebar(cur)
-except SettingsError as exc:
-    st.error(f"The settings file cannot be used: {common.md(exc)}", icon=":material/error:")
-    st.stop()
-link = st.sidebar.container()
-page.run()
-bound.render_notices(notice)
-filters.share_link(link, page.url_path)
+
+
+def main() -> None:
+    """Who is looking (``gate``) decides which pages exist and what every query may reach."""
+    bound.start_run()
+    with common.connected() as con:
+        try:
+            viewer = gate.decide(con.cursor())
+            pages = PAGES if viewer.admin else [p for p in PAGES if p.url_path != "data"]
+            # Streamlit serves the default page at "/" only; a hidden default that redirects
+            # keeps every page, Overview included, at a path that names it (and in links).
+            page = st.navigation([st.Page(_home, title="Home", default=True,
+                                          visibility="hidden"), *pages],
+                                 position="hidden" if viewer.stop else "sidebar")
+            if viewer.stop:
+                viewer.stop()             # closed link, sign-in, or whom to ask: no data
+            if page.url_path == "":
+                page.run()
+            notice = st.container()
+            filters.sidebar(con.cursor())
+        except SettingsError as exc:
+            st.error(f"The settings file cannot be used: {common.md(exc)}", icon=":material/error:")
+            st.stop()
+        gate.sidebar_note(viewer)
+        link = st.sidebar.container()
+        page.run()
+        bound.render_notices(notice)
+        filters.share_link(link, page.url_path)
+        if viewer.admin:
+            sharing.share_form(link, page.url_path)
+
+
+main()

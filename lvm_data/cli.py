@@ -18,6 +18,7 @@ from .formats import TOOLS, ImportProblem
 from .instrument import InstrumentError, instrument_csv, load_codebook, load_default
 from .scoring import GROUP_COLUMNS
 from .settings import SettingsError
+from .share_cli import add_parser as add_share_parser
 
 EXPECTED_ERRORS = (ImportProblem, InstrumentError, SettingsError, store.QueryError, ValueError,
                    OSError, duckdb.Error)
@@ -213,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("new")
     _db(p)
     p.set_defaults(func=cmd_rename_wave)
+    add_share_parser(sub, _db, _where)
     return parser
 
 

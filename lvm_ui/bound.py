@@ -17,12 +17,38 @@ from . import params
 _NOTICES = "_lvm_notices"
 _LINK = "_lvm_link"
 _UNKNOWN_CHECKED = "_lvm_unknown_checked"
+_LOCKED = "_lvm_locked"
 
 
 def start_run() -> None:
     """Called once per run by the entrypoint, before any bound widget."""
     st.session_state[_LINK] = {}
+    st.session_state[_LOCKED] = {}
     st.session_state.setdefault(_NOTICES, [])
+
+
+def lock(key: str, values: list[str]) -> None:
+    """Fix a filter for this run (a share link's scope): shown, never changeable."""
+    st.session_state.setdefault(_LOCKED, {})[key] = list(values)
+
+
+def is_locked(key: str) -> bool:
+    return key in st.session_state.get(_LOCKED, {})
+
+
+def _locked(label: str, key: str, box) -> list[str] | None:
+    """The fixed values of a locked key, drawn as a disabled widget; None when not locked.
+    URL values outside them are reported and dropped: they could only widen the view."""
+    values = st.session_state.get(_LOCKED, {}).get(key)
+    if values is None:
+        return None
+    if key in st.query_params:
+        if bad := params.invalid_values(st.query_params.get_all(key), values):
+            note(params.describe(key, bad, "outside this link's scope"))
+        del st.query_params[key]
+    box.multiselect(label, values, default=values, disabled=True, key=f"_lvm_locked_{key}",
+                    help="Fixed by the share link.")
+    return list(values)
 
 
 def note(text: str) -> None:
@@ -59,6 +85,8 @@ def select(label: str, options: Sequence, key: str, *, index: int = 0,
            container=None, help: str | None = None):
     """A bound selectbox; an unknown URL value is reported and the default used."""
     box = container or st
+    if (fixed := _locked(label, key, box)) is not None:
+        return fixed[0]
     formatted = [format_func(o) for o in options]
     raw = _url(key)
     if raw is not None and (bad := params.invalid_values(raw, formatted)):
@@ -76,6 +104,8 @@ def multi(label: str, options: Sequence[str], key: str, *, what: str = "not an o
           container=None, help: str | None = None, placeholder: str | None = None) -> list[str]:
     """A bound multiselect of strings; unknown URL values are reported and dropped."""
     box = container or st
+    if (fixed := _locked(label, key, box)) is not None:
+        return fixed
     raw = _url(key)
     if raw is not None and (bad := params.invalid_values(raw, options)):
         note(params.describe(key, bad, what))

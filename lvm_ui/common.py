@@ -1,28 +1,35 @@
 """Streamlit glue shared by every page: the database, cached queries, and showing a Result.
 
-One DuckDB connection per database file and process (``st.cache_resource``); each run
-and each cache miss takes its own cursor, which is how DuckDB wants threads to share a
-connection. Query results are cached against a *data version* (the waves table), so an
-import, rename or delete invalidates them without any explicit cache clearing.
+The database is open only while a script run (or a callback) works, and a moment after:
+``connected()`` opens it for the run and lets it go once the dashboard has been idle for
+``LINGER_SECONDS`` (``store.session``), so the command line can write to the same file
+between runs (e.g. ``share create`` while the dashboard is up). Query results are cached against a *data version* (the waves table), so an import,
+rename or delete invalidates them without any explicit cache clearing. A share link's
+scope is part of every cached query's key and is applied by ``store.scope``, so no
+chart, option list or download of a scoped view can reach outside it.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
 import re
+import threading
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from lvm_data import charts, ingest, store, tempfiles
+from lvm_data import access, charts, ingest, store, tempfiles
 from lvm_data.instrument import dimension_info
 from lvm_data.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "sample_data"
 _log = logging.getLogger(__name__)
+_SCOPE = "_lvm_scope"
+LINGER_SECONDS = 2.0     # the file stays open this long after a run: a warm cache for clicks
 
 
 def load_sample(con) -> list[str]:
@@ -34,28 +41,82 @@ def load_sample(con) -> list[str]:
 
 
 @st.cache_resource(show_spinner="Opening the database…")
-def _connection(path: str):
+def _prepared(path: str, _con) -> bool:
+    """Once per process and file: a new user sees a populated dashboard at once."""
     tempfiles.clean_stale()       # copies left by imports that were killed
-    con = store.connect(path)
-    if store.waves(con.cursor()).empty:
+    if store.waves(_con.cursor()).empty:
         try:
-            load_sample(con)          # a new user sees a populated dashboard at once
+            load_sample(_con)
         except Exception:  # noqa: BLE001 - an empty database is still usable (Data page)
             _log.exception("could not load the bundled sample data")
-    return con
+    return True
 
 
 def db_path() -> str:
     return load_settings().db_path
 
 
+_run = threading.local()       # Streamlit runs each session's script in its own thread
+
+
+@contextlib.contextmanager
+def connected():
+    """The connection of this run, opened here (and closed at the end) when there is none."""
+    if getattr(_run, "con", None) is not None:
+        yield _run.con
+        return
+    path = db_path()
+    with store.session.briefly(path, linger=LINGER_SECONDS) as con:
+        _run.con = con
+        try:
+            _prepared(path, con)
+            yield con
+        finally:
+            _run.con = None
+
+
 def connection():
-    return _connection(db_path())
+    con = getattr(_run, "con", None)
+    if con is None:
+        raise RuntimeError("the database is not open here: wrap the work in common.connected()")
+    return con
 
 
 def cursor():
-    """A fresh cursor: DuckDB cursors must not be shared between threads (sessions)."""
+    """A fresh cursor of this run's connection."""
     return connection().cursor()
+
+
+def set_scope(scope: store.scope.Scope | None) -> None:
+    """The scope of this run's queries, set before any: None (everything) for an admin, a
+    share link's scope, or ``scope.NOTHING`` for someone who may see no data."""
+    st.session_state[_SCOPE] = None if scope is None else json.dumps(
+        {"where": scope.where, "wave": scope.wave, "deny": scope.deny}, sort_keys=True)
+
+
+def _scope_json() -> str | None:
+    return st.session_state.get(_SCOPE)
+
+
+def _reader(scope_json: str | None):
+    """The store itself, or the scoped facade over it."""
+    if scope_json is None:
+        return store
+    return store.scope.Scoped(store.scope.Scope(**json.loads(scope_json)))
+
+
+def visible_waves(cur) -> pd.DataFrame:
+    """The waves this viewer may see (a scope with a fixed wave shows that one only)."""
+    return _reader(_scope_json()).waves(cur)
+
+
+def page_url(page_path: str) -> str:
+    """A page's address for links: under ``public_url`` when set (the address colleagues
+    use, not the server's own, e.g. localhost behind a proxy), else as the browser sees it."""
+    public = access.load_access().public_url
+    if public:
+        return f"{public}/{page_path}"
+    return st.context.url or f"/{page_path}"
 
 
 def data_version(waves: pd.DataFrame) -> str:
@@ -75,27 +136,33 @@ QUERIES = {
 
 
 @st.cache_data(max_entries=400, show_spinner=False)
-def _cached(path: str, version: str, function: str, kwargs_json: str):
-    """Run one store query; the key includes the data version, so stale entries never match."""
-    return QUERIES[function](_connection(path).cursor(), **json.loads(kwargs_json))
+def _cached(path: str, version: str, function: str, kwargs_json: str, scope_json: str | None):
+    """Run one store query; the key includes the data version, so stale entries never match,
+    and the scope, so a scoped view never gets an unscoped entry."""
+    if function not in QUERIES:
+        raise store.QueryError(f"unknown query {function!r}")
+    reader = _reader(scope_json)
+    return getattr(reader, function)(cursor(), **json.loads(kwargs_json))
 
 
 def query(version: str, function: str, /, **kwargs):
     """A cached ``store.<function>(cur, **kwargs)``; kwargs must be JSON-serialisable."""
-    return _cached(db_path(), version, function, json.dumps(kwargs, sort_keys=True))
+    return _cached(db_path(), version, function, json.dumps(kwargs, sort_keys=True),
+                   _scope_json())
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
-def _cached_compare(path: str, version: str, a_json: str, b_json: str, k: int):
+def _cached_compare(path: str, version: str, a_json: str, b_json: str, k: int,
+                    scope_json: str | None):
     a, b = store.Selection(**json.loads(a_json)), store.Selection(**json.loads(b_json))
-    return store.compare(_connection(path).cursor(), a, b, min_group_size=k)
+    return _reader(scope_json).compare(cursor(), a, b, min_group_size=k)
 
 
 def compare(version: str, a: store.Selection, b: store.Selection, k: int):
     def as_json(sel):
         return json.dumps({"wave": sel.wave, "where": sel.where, "label": sel.label},
                           sort_keys=True)
-    return _cached_compare(db_path(), version, as_json(a), as_json(b), k)
+    return _cached_compare(db_path(), version, as_json(a), as_json(b), k, _scope_json())
 
 
 def withheld(result) -> bool:
@@ -170,7 +237,7 @@ def scores_with_all(version: str, by: str | None, wave: str | None, where: dict,
 
 @st.cache_data(max_entries=50, show_spinner=False)
 def _scales(path: str, version: str) -> dict[str, tuple[float, float]]:
-    waves = store.waves(_connection(path).cursor())
+    waves = store.waves(cursor())
     return {str(w): (float(lo), float(hi))
             for w, lo, hi in zip(waves["wave"], waves["scale_min"], waves["scale_max"])}
 

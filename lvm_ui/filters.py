@@ -17,7 +17,7 @@ from lvm_data import store
 from . import bound, common, params
 
 FIXED = ("department", "team", "role")
-GLOBAL_KEYS = {"wave", *FIXED, "min_group"}
+GLOBAL_KEYS = {"wave", *FIXED, "min_group", "share"}
 # Page-level bound widgets; listed so a link to another page's setting is not "unknown".
 PAGE_KEYS = {"group", "trend_group", "dimension", "value", "map_dimension", "compare_by",
              "side_a", "side_b"}
@@ -134,7 +134,7 @@ def _attribute_filters(version: str, wave: str, extras: list[str]) -> dict:
 
 def sidebar(cur) -> Filters:
     """Draw the filters in the sidebar and remember them for the page of this run."""
-    wave_table = store.waves(cur)
+    wave_table = common.visible_waves(cur)
     floor = store.minimum(cur)
     version = f"{common.data_version(wave_table)}|k={floor}"   # set-minimum invalidates too
     waves = wave_table["wave"].astype(str).tolist()
@@ -167,9 +167,15 @@ def sidebar(cur) -> Filters:
 
 
 def share_link(container, page_path: str) -> None:
-    """The current view as a link: page, filters and page settings."""
-    base = st.context.url or f"/{page_path}"
-    url = params.share_url(base, bound.link_values())
+    """The current view as a link: page, filters and page settings. It names the wave even
+    when it is the latest, so the link shows the same numbers after the next import."""
+    values = bound.link_values()
+    f = current()
+    if f.wave and not bound.is_locked("wave"):
+        values.setdefault("wave", [f.wave])
+    if share := st.query_params.get("share"):
+        values = {"share": [share], **values}
+    url = params.share_url(common.page_url(page_path), values)
     with container:
         st.caption("Share this view — copy the link:")
         st.code(url, language=None, wrap_lines=True)

@@ -17,7 +17,7 @@ import streamlit as st
 from lvm_data import formats, ingest, mapping, store, tempfiles
 from lvm_data.instrument import InstrumentError, parse_codebook
 
-from . import common, mapping_editor
+from . import common, gate, mapping_editor
 
 AUTO = "auto"
 PREVIEW_ROWS = 20_000       # the preview reads a bounded sample; the import checks everything
@@ -174,6 +174,7 @@ def blocked(report: ingest.Report, options: ingest.Options) -> str | None:
 
 def run_import(upload: Upload, options: ingest.Options) -> None:
     """The confirmed import, with a progress bar; the outcome is shown after a rerun."""
+    gate.require_admin()
     bar = st.progress(0.0, text="Starting the import")
 
     def progress(fraction: float, text: str) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from lvm_data import export, store
 
-from . import common, filters, layout
+from . import common, filters, gate, layout
 
 _CONFIRM = "_lvm_confirm_delete"
 
@@ -31,8 +31,10 @@ def waves_table(cur) -> None:
 
 
 def _rename(old: str, new: str) -> None:
+    gate.require_admin()
     try:
-        store.rename_wave(common.cursor(), old, new)
+        with common.connected() as con:
+            store.rename_wave(con.cursor(), old, new)
     except ValueError as exc:
         st.session_state["_lvm_admin_error"] = str(exc)
     else:
@@ -40,9 +42,11 @@ def _rename(old: str, new: str) -> None:
 
 
 def _delete(name: str) -> None:
+    gate.require_admin()
     st.session_state.pop(_CONFIRM, None)
     try:
-        n = store.delete_wave(common.cursor(), name)
+        with common.connected() as con:
+            n = store.delete_wave(con.cursor(), name)
     except ValueError as exc:
         st.session_state["_lvm_admin_error"] = str(exc)
     else:
@@ -94,6 +98,7 @@ def download(f: filters.Filters) -> None:
 
 def load_sample_button() -> None:
     if st.button("Load the bundled sample data", icon=":material/science:"):
+        gate.require_admin()
         with st.spinner("Importing the sample…"):
             try:
                 lines = common.load_sample(common.connection())

@@ -1,7 +1,7 @@
 """Data: import a survey export (preview first), manage waves, download scores."""
 import streamlit as st
 
-from lvm_ui import common, filters, importer, waves_admin
+from lvm_ui import common, filters, gate, importer, sharing, waves_admin
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -43,6 +43,7 @@ def upload_section() -> None:
 
 
 def main() -> None:
+    gate.require_admin()              # not in the navigation for others either
     st.title("Data")
     cur = common.cursor()
     upload_section()
@@ -55,6 +56,7 @@ def main() -> None:
         return
     st.header("Download scores", anchor=False)
     waves_admin.download(f)
+    sharing.links_section(cur)
 
 
 main()

@@ -34,6 +34,25 @@ def min_group(tmp_path):
     return set_min
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium, one per browser-test module (``tools.serve.launch``)."""
+    from playwright.sync_api import sync_playwright
+
+    from tools.serve import launch
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def con(tmp_path):
     c = store.connect(tmp_path / "test.duckdb")

@@ -130,7 +130,7 @@ def test_filters_survive_page_switches():
     at.multiselect(key="department").select("Sales")
     at.selectbox(key="group").select("role")
     at.run()
-    assert at.sidebar.code[0].value == "/teams?department=Sales&group=Role"
+    assert at.sidebar.code[0].value == "/teams?department=Sales&group=Role&wave=2025-H2"
     at.switch_page("pages/map.py")
     at.run()
     assert at.multiselect(key="department").value == ["Sales"]

@@ -15,7 +15,7 @@ import pytest
 
 from lvm_data.instrument import load_default
 from lvm_data.sample import write_sample
-from tools.serve import CHROMIUM, ROOT, full_height, launch, server, wait_drawn
+from tools.serve import CHROMIUM, ROOT, full_height, server, wait_drawn
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium not installed")
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -28,21 +28,6 @@ def base_url(tmp_path_factory):
     settings.write_text("min_group_size = 5\n")
     with server(tmp / "e2e.duckdb", settings, log=tmp / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(base_url):
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    yield context.new_page()
-    context.close()
 
 
 def respondents(page) -> str:

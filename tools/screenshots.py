@@ -3,11 +3,15 @@
     python tools/screenshots.py                 # fresh database: the bundled sample is loaded
     python tools/screenshots.py --db my.duckdb  # an existing database (not modified)
 
+With the fresh database it also shows login mode: a visitor without a link, and a link.
+
 A temporary database is used unless --db is given, so the screenshots show the sample.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -89,6 +93,32 @@ def shoot_preview(page, url: str, out: Path, width: int) -> Path:
     return target
 
 
+def shoot_access(db: str, tmp: Path, out: Path, width: int) -> None:
+    """Login mode: the page for a visitor without a link, and a Sales link made with the
+    command line (its URL edited to ask for Engineering as well: the notice, Sales only)."""
+    settings = tmp / "lvm_settings_login.toml"
+    settings.write_text('min_group_size = 5\naccess = "login"\n'
+                        'admins = ["people-analytics@example.com"]\n')
+    env = {**os.environ, "LVM_SETTINGS": str(settings)}
+    link = subprocess.run(
+        [sys.executable, "-m", "lvm_data", "share", "create", "--where", "department=Sales",
+         "--page", "teams", "--label", "Head of Sales", "--db", db],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
+    views = {"no-access": "/overview", "share-scoped": f"{link}&department=Engineering"}
+    with server(db, settings, log=tmp / "streamlit-login.log") as url, \
+            sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": width, "height": 1000})
+        for name, path in views.items():
+            page.goto(url + path)
+            wait_drawn(page)
+            full_height(page, width)
+            target = out / f"{name}.png"
+            page.screenshot(path=str(target), full_page=True)
+            print(f"wrote {target.relative_to(ROOT)}")
+        browser.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database to show (default: a fresh one with the sample)")
@@ -101,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         settings.write_text("min_group_size = 5\n")
         with server(db, settings, log=Path(tmp) / "streamlit.log") as url:
             shoot(url, Path(args.out), args.width)
+        if not args.db:                  # a share link is a write: only in our own database
+            shoot_access(db, Path(tmp), Path(args.out), args.width)
     return 0
 
 

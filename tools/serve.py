@@ -43,8 +43,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
 
 @contextlib.contextmanager
 def server(db_path: str | Path, settings: str | Path | None = None, port: int | None = None,
-           timeout: float = 60.0, log: str | Path | None = None):
-    """``streamlit run app.py`` on a free port with its own database; yields the base URL."""
+           timeout: float = 60.0, log: str | Path | None = None, args: tuple[str, ...] = ()):
+    """``streamlit run app.py`` on a free port with its own database; yields the base URL.
+    ``args`` are more Streamlit options, e.g. ``("--secrets.files", path)``."""
     port = port or free_port()
     env = {**os.environ, "LVM_DB": str(db_path)}
     if settings:
@@ -52,7 +53,7 @@ def server(db_path: str | Path, settings: str | Path | None = None, port: int | 
     out = open(log, "wb") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

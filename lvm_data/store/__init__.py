@@ -4,11 +4,14 @@ from .read import (NOT_GIVEN, QueryError, Result, attribute_labels, attribute_va
 from .figures import archetype_mix, item_distribution, overview
 from .compare import Selection, compare
 from .disclosure import minimum
-from .schema import (answers_table, attribute_names, connect, default_db_path, quote,
-                     recorded_minimum, set_minimum)
+from .schema import (answers_table, attribute_names, default_db_path, quote, recorded_minimum,
+                     set_minimum)
 from .write import delete_wave, rename_wave
+from . import scope, session, shares
+from .session import connect_waiting as connect      # waits while the dashboard has the file
 
 __all__ = ["NOT_GIVEN", "QueryError", "Result", "Selection", "answers_table", "archetype_mix",
            "attribute_labels", "attribute_names", "attribute_values", "compare", "connect", "default_db_path",
            "delete_wave", "group_scores", "item_distribution", "minimum", "overview", "quote",
-           "recorded_minimum", "rename_wave", "set_minimum", "trends", "wave_row", "waves"]
+           "recorded_minimum", "rename_wave", "scope", "session", "set_minimum", "shares",
+           "trends", "wave_row", "waves"]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from .session import connect_waiting
+
 
 def _literal(path: Path) -> str:
     """EXPORT/IMPORT DATABASE take a string literal, not a parameter: quote it."""
@@ -24,7 +26,7 @@ def backup(db_path: str | Path, directory: str | Path) -> tuple[int, int]:
         raise ValueError(f"{directory} is not empty: choose a new directory for the backup")
     if not Path(db_path).exists():
         raise ValueError(f"no database at {db_path}")
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = connect_waiting(str(db_path), read_only=True)   # waits while the dashboard has it
     try:
         counts = con.execute("SELECT (SELECT count(*) FROM waves), "
                              "(SELECT count(*) FROM respondents)").fetchone()

@@ -1,0 +1,100 @@
+"""Short-lived connections, so the dashboard and the command line can share one file.
+
+DuckDB lets one process write a file, or several read it, and a process keeps its lock
+as long as any connection is open. The dashboard therefore opens the file for one
+script run (or one callback) and closes it afterwards; within a process, concurrent
+runs share DuckDB's one open instance, so the lock is released when the last run ends.
+Whoever finds the file locked (the command line while a page is drawing, a page while
+a command writes) waits and tries again, for a bounded time, then reports the lock.
+``store.connect`` is ``connect_waiting``, so every command waits for the dashboard.
+This is the minimal scheme until connections are redesigned (issue 9).
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+
+import duckdb
+
+from .schema import connect, default_db_path
+
+WAIT_SECONDS = 20.0
+_FIRST_PAUSE = 0.05
+
+
+def _locked(exc: duckdb.Error) -> bool:
+    return "lock" in str(exc).lower()
+
+
+def connect_waiting(path=None, read_only: bool = False, wait: float = WAIT_SECONDS):
+    """``connect``, retrying with doubling pauses (at most 1 s) while another process holds
+    the file; the last lock error is raised once ``wait`` seconds have passed."""
+    deadline = time.monotonic() + wait
+    pause = _FIRST_PAUSE
+    while True:
+        try:
+            return connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _locked(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 1.0)
+
+
+@contextlib.contextmanager
+def briefly(path=None, read_only: bool = False, wait: float = WAIT_SECONDS,
+            linger: float = 0.0):
+    """A connection for one unit of work, closed (and the file lock released) after it.
+
+    ``linger`` keeps the database open that many seconds longer (a spare connection,
+    renewed by every unit of work), so a burst of page runs keeps DuckDB's cache warm;
+    the file is released once the dashboard has been idle that long."""
+    path = str(path or default_db_path())
+    con = connect_waiting(path, read_only=read_only, wait=wait)
+    try:
+        yield con
+    finally:
+        if linger > 0 and path != ":memory:":
+            _keep(path, linger)
+        con.close()
+
+
+_spares: dict[str, tuple[duckdb.DuckDBPyConnection, threading.Timer]] = {}
+_spares_lock = threading.Lock()
+
+
+def _keep(path: str, seconds: float) -> None:
+    """Renew the spare connection of ``path``; DuckDB hands out the instance the unit of
+    work still holds open (same file, same settings), so this never waits for a lock."""
+    with _spares_lock:
+        spare, timer = _spares.pop(path, (None, None))
+        if timer is not None:
+            timer.cancel()
+        spare = spare or duckdb.connect(path)
+        timer = threading.Timer(seconds, _release, args=(path,))
+        # Not a daemon: the interpreter waits for it at exit (at most the linger), since a
+        # thread torn down inside DuckDB's close would abort the whole process.
+        timer.daemon = False
+        _spares[path] = (spare, timer)
+        timer.start()
+
+
+def _release(path: str) -> None:
+    """The linger is over, unless a later unit of work renewed it (then the spare belongs
+    to a newer timer and stays open)."""
+    with _spares_lock:
+        spare, timer = _spares.get(path, (None, None))
+        if timer is threading.current_thread():
+            del _spares[path]
+            spare.close()
+
+
+def release(path) -> None:
+    """Let the file go now rather than after the linger (tests)."""
+    with _spares_lock:
+        spare, timer = _spares.pop(str(path), (None, None))
+        if timer is not None:
+            timer.cancel()
+            spare.close()
+
