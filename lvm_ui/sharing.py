@@ -49,7 +49,7 @@ def share_form(container, page_path: str) -> None:
                               placeholder="e.g. Head of Sales")
         st.number_input("Expires after (days)", 1, shares.MAX_DAYS,
                                shares.DEFAULT_DAYS, key="_lvm_share_days")
-        st.checkbox(f"Fix the wave ({f.wave})", value=True, key="_lvm_share_fix")
+        st.checkbox(f"Fix the wave ({common.md(f.wave)})", value=True, key="_lvm_share_fix")
         st.checkbox("Require sign-in", key="_lvm_share_login")
         st.button("Create link", type="primary", on_click=_create,
                   args=(page_path,), key="_lvm_share_create")

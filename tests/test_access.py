@@ -28,9 +28,10 @@ def make_link(**kwargs) -> shares.Share:
 
 
 def shown_text(at: AppTest) -> str:
+    """The Markdown of the page with escapes removed (names from data are escaped)."""
     parts = [e.value for kind in ("title", "markdown", "caption", "info", "error", "warning")
              for e in at.get(kind) if isinstance(getattr(e, "value", None), str)]
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\\", "")
 
 
 def test_local_mode_says_so_and_keeps_the_data_page():

@@ -192,7 +192,7 @@ def test_sales_link_from_the_command_line(page, env, browser):
     role = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
         has_text="Role")
     role.locator("input").click()                    # any rerun of the open page
-    page.get_by_role("option", name="Manager", exact=True).click()
+    page.get_by_role("option", name="Individual contributor", exact=True).click()
     page.get_by_text("It has been revoked").wait_for(timeout=60_000)
     wait_drawn(page)                                 # the run is over: stale charts are gone
     assert page.get_by_test_id("stMetric").count() == 0

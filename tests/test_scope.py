@@ -76,7 +76,8 @@ def test_scoped_numbers_equal_the_direct_query_within_the_scope(sample):
 def test_compare_sides_are_scoped(sample):
     s = Scoped(SALES)
     wide = store.Selection(None, {"department": ["Engineering"]}, "E")
-    sales = store.Selection(None, {"role": ["Manager", "Individual contributor"]}, "S")
+    # (Managers and ICs together would leave out a handful of Sales: refused by the remainder rule)
+    sales = store.Selection(None, {"role": ["Individual contributor"]}, "S")
     assert s.compare(sample, sales, wide).message == OUTSIDE
     res = s.compare(sample, sales, store.Selection(None, {}, "all of Sales"))
     assert not res.empty and res.table["n_b"].max() <= sales_rids(sample)

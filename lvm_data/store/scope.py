@@ -106,11 +106,13 @@ class Scoped:
             result.table["waves"] = 1          # the other waves are outside the scope
         return result
 
-    def attribute_values(self, cur, name, wave=None, where=None) -> list[str]:
+    def attribute_values(self, cur, name, wave=None, where=None,
+                         min_group_size=None) -> list[str]:
         wave, where = self._args(wave, where)
         if wave is EMPTY or where is EMPTY:
             return []
-        return attribute_values(cur, name, wave=wave, where=where)
+        return attribute_values(cur, name, wave=wave, where=where,
+                                min_group_size=min_group_size)
 
     def trends(self, cur, by=None, where=None, min_group_size=None) -> Result:
         """Across waves; with a fixed wave, that wave alone (the others are outside)."""
