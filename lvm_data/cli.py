@@ -280,8 +280,14 @@ def _figure_parsers(sub) -> None:
     p.set_defaults(func=cmd_set_minimum)
 
 
+def _waiting() -> None:
+    print("waiting for the database: another process (the dashboard or an import) has it "
+          f"open; trying again for up to {store.session.WAIT_SECONDS:g} s", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    store.session.on_wait = _waiting
     try:
         return args.func(args)
     except EXPECTED_ERRORS as exc:

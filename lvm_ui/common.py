@@ -66,7 +66,14 @@ def connected():
         yield _run.con
         return
     path = db_path()
-    with store.session.briefly(path, linger=LINGER_SECONDS) as con:
+    notice = st.empty()
+
+    def waiting() -> None:
+        notice.info("Waiting for the database: an import or a command is writing to it. "
+                    "The page shows the new data as soon as it is done.",
+                    icon=":material/hourglass_top:")
+    with store.session.briefly(path, linger=LINGER_SECONDS, waiting=waiting) as con:
+        notice.empty()
         _run.con = con
         try:
             _prepared(path, con)

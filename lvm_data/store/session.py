@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 
 import duckdb
 
@@ -27,31 +28,41 @@ def _locked(exc: duckdb.Error) -> bool:
     return "lock" in str(exc).lower()
 
 
-def connect_waiting(path=None, read_only: bool = False, wait: float = WAIT_SECONDS):
+on_wait: Callable[[], None] | None = None   # the default way to say "waiting" (the CLI's)
+
+
+def connect_waiting(path=None, read_only: bool = False, wait: float = WAIT_SECONDS,
+                    waiting: Callable[[], None] | None = None):
     """``connect``, retrying with doubling pauses (at most 1 s) while another process holds
-    the file; the last lock error is raised once ``wait`` seconds have passed."""
+    the file; the last lock error is raised once ``wait`` seconds have passed. ``waiting``
+    (else the module's ``on_wait``) is called once, when the first try finds the file
+    locked, so the wait is shown rather than silent."""
     deadline = time.monotonic() + wait
     pause = _FIRST_PAUSE
+    told = False
     while True:
         try:
             return connect(path, read_only=read_only)
         except duckdb.IOException as exc:
             if not _locked(exc) or time.monotonic() + pause > deadline:
                 raise
+        if not told and (say := waiting or on_wait) is not None:
+            say()
+            told = True
         time.sleep(pause)
         pause = min(pause * 2, 1.0)
 
 
 @contextlib.contextmanager
 def briefly(path=None, read_only: bool = False, wait: float = WAIT_SECONDS,
-            linger: float = 0.0):
+            linger: float = 0.0, waiting: Callable[[], None] | None = None):
     """A connection for one unit of work, closed (and the file lock released) after it.
 
     ``linger`` keeps the database open that many seconds longer (a spare connection,
     renewed by every unit of work), so a burst of page runs keeps DuckDB's cache warm;
     the file is released once the dashboard has been idle that long."""
     path = str(path or default_db_path())
-    con = connect_waiting(path, read_only=read_only, wait=wait)
+    con = connect_waiting(path, read_only=read_only, wait=wait, waiting=waiting)
     try:
         yield con
     finally:
