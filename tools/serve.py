@@ -74,6 +74,18 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+# True once the script run has finished and every chart placeholder holds a drawn plot.
+DRAWN_JS = """() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    if (document.querySelector("[data-testid='stSkeleton']")) return false;
+    const holders = document.querySelectorAll("[data-testid='stPlotlyChart']").length;
+    const plots = document.querySelectorAll(".js-plotly-plot");
+    const drawn = Array.from(plots).filter(p => p.querySelector(".main-svg")).length;
+    return plots.length >= holders && drawn === plots.length;
+}"""
+
+
 def wait_drawn(page, timeout: float = 60.0, settle_ms: int = 300) -> None:
     """Until the script run has finished and every chart on the page is drawn.
 
@@ -81,16 +93,7 @@ def wait_drawn(page, timeout: float = 60.0, settle_ms: int = 300) -> None:
     so "no skeleton, every plot has its SVG" is the signal, not the end of the run alone.
     """
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=timeout * 1000)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector("[data-testid='stApp']");
-            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-            if (document.querySelector("[data-testid='stSkeleton']")) return false;
-            const holders = document.querySelectorAll("[data-testid='stPlotlyChart']").length;
-            const plots = document.querySelectorAll(".js-plotly-plot");
-            const drawn = Array.from(plots).filter(p => p.querySelector(".main-svg")).length;
-            return plots.length >= holders && drawn === plots.length;
-        }""", timeout=timeout * 1000, polling=100)
+    page.wait_for_function(DRAWN_JS, timeout=timeout * 1000, polling=100)
     page.wait_for_timeout(settle_ms)
 
 
