@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.serve import CHROMIUM_ARGS, CHROMIUM, DRAWN_JS, _wait_healthy, free_port  # noqa: E402
+from tools.serve import CHROMIUM, CHROMIUM_ARGS, DRAWN_JS, start  # noqa: E402
 
 DEPARTMENTS = ["Engineering", "Sales", "Operations", "Finance", "HR"]
 PAGES = ["Teams & roles", "Dimensions & items", "Leadership–management map", "Overview"]
@@ -135,19 +135,6 @@ async def run_level(url: str, pid: int, n: int, steps: int, db: Path, export: Pa
             "per_session_mb": (peak[0] - before) / n}
 
 
-def _server(db: Path, settings: Path, log: Path):
-    port = free_port()
-    env = {**os.environ, "LVM_DB": str(db), "LVM_SETTINGS": str(settings)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
-        start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, proc, 120)
-    return proc, url
-
-
 def report(levels: list[dict]) -> None:
     base = None
     print(f"{'sessions':>8} {'steps':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} "
@@ -179,7 +166,7 @@ def main() -> None:
         write_sample(tmp / "late.csv", args.respondents // 2, seed=8, waves=1)
         subprocess.run([sys.executable, "-m", "lvm_data", "import", str(tmp / "base.csv"),
                         "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
-        proc, url = _server(db, settings, tmp / "streamlit.log")
+        proc, url = start(db, settings, timeout=120, out=open(tmp / "streamlit.log", "wb"))
         try:
             levels = [asyncio.run(run_level(url, proc.pid, n, args.steps, db,
                                             tmp / "late.csv", f"late-{n}"))

@@ -20,7 +20,7 @@ import pytest
 
 from lvm_data import tempfiles
 from lvm_data.sample import write_sample
-from tools.serve import CHROMIUM, ROOT, _wait_healthy, free_port, launch, wait_drawn
+from tools.serve import CHROMIUM, ROOT, launch, start, wait_drawn
 
 BIG = 120_000
 
@@ -138,16 +138,8 @@ def test_kill_9_of_the_dashboard_during_its_import(files, tmp_path):
     shutil.copy(tmp / "base.duckdb", db)
     settings = tmp_path / "lvm_settings.toml"
     settings.write_text("min_group_size = 5\n")
-    port = free_port()
-    env = {**os.environ, "LVM_DB": str(db), "LVM_SETTINGS": str(settings)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start(db, settings)
     try:
-        _wait_healthy(url, proc, 60)
         with sync_playwright() as p:
             browser = launch(p)
             page = browser.new_page()

@@ -41,31 +41,42 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
     raise TimeoutError(f"streamlit did not become healthy at {url}")
 
 
-@contextlib.contextmanager
-def server(db_path: str | Path, settings: str | Path | None = None, port: int | None = None,
-           timeout: float = 60.0, log: str | Path | None = None, args: tuple[str, ...] = ()):
-    """``streamlit run app.py`` on a free port with its own database; yields the base URL.
+def start(db_path: str | Path, settings: str | Path | None = None, port: int | None = None,
+          timeout: float = 60.0, out=subprocess.DEVNULL,
+          args: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on a free port with its own database, in its own process
+    group (so a test can kill -9 it whole); returns the process and the base URL once healthy.
     ``args`` are more Streamlit options, e.g. ``("--secrets.files", path)``."""
     port = port or free_port()
     env = {**os.environ, "LVM_DB": str(db_path)}
     if settings:
         env["LVM_SETTINGS"] = str(settings)
-    out = open(log, "wb") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
+    _wait_healthy(url, proc, timeout)
+    return proc, url
+
+
+@contextlib.contextmanager
+def server(db_path: str | Path, settings: str | Path | None = None, port: int | None = None,
+           timeout: float = 60.0, log: str | Path | None = None, args: tuple[str, ...] = ()):
+    """``start``, stopped when the block ends; yields the base URL."""
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    proc = None
     try:
-        _wait_healthy(url, proc, timeout)
+        proc, url = start(db_path, settings, port, timeout, out, args)
         yield url
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        if proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
         if log:
             out.close()
 
