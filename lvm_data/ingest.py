@@ -176,6 +176,7 @@ def prepare(cur, path: str | Path, options: Options | None = None,
             progress: Progress | None = None) -> Prepared:
     """Stage and check the file inside the caller's transaction; writes nothing lasting."""
     options = options or Options()
+    options = replace(options, limits=options.limits or load_limits())   # read once
     _notify(progress, 0.05, "Reading the file")
     layout = formats.detect(path, options.tool, original_name=options.original_name,
                             max_bytes=options.max_bytes, limits=options.limits)
@@ -214,7 +215,7 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
         rows = write.stage(cur, fragment, params, _whole_number_columns(sample, list(items)),
                            limit=options.preview_rows)
         if options.preview_rows is None:
-            check_shape(source, rows, len(layout.columns), options.limits or load_limits())
+            check_shape(source, rows, len(layout.columns), options.limits)
         _screen_free_text(cur, matches)
     except duckdb.Error as exc:  # DuckDB's parser names the line; keep only that sentence
         raise ImportProblem(_csv_error(exc)) from exc

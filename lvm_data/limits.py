@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from .import_types import ImportProblem
+from .import_types import MAX_COLUMNS, ImportProblem
 from .settings import SettingsError, read_settings_file
 
 
@@ -26,7 +26,7 @@ class Limits:
     max_uncompressed_mb: float = 1024      # a workbook's XML, inflated
     max_compression_ratio: float = 100     # real workbooks inflate 5-30 times; bombs far more
     max_rows: int = 10_000_000
-    max_columns: int = 2000
+    max_columns: int = MAX_COLUMNS
     max_cells: int = 400_000_000
 
     @property

@@ -132,14 +132,9 @@ def data_version(waves: pd.DataFrame) -> str:
     return json.dumps(waves[cols].astype(str).values.tolist())
 
 
-QUERIES = {
-    "overview": store.overview,
-    "group_scores": store.group_scores,
-    "archetype_mix": store.archetype_mix,
-    "item_distribution": store.item_distribution,
-    "trends": store.trends,
-    "attribute_values": store.attribute_values,
-}
+# The read functions a page may run, by name (on the store, or on a link's scoped facade).
+QUERIES = frozenset({"overview", "group_scores", "archetype_mix", "item_distribution",
+                     "trends", "attribute_values"})
 
 
 @st.cache_data(max_entries=400, show_spinner=False)

@@ -164,7 +164,7 @@ def population(cur, wave_ids: list[int], where=None) -> int:
                        [*wave_ids, *params]).fetchone()[0]
 
 
-def _too_small(n: int, k: int) -> str:
+def _too_small(k: int) -> str:
     """Says why, without the exact count: '1 respondent' would single someone out."""
     return ("This selection has fewer respondents than the "
             f"anonymity minimum of {k}; widen the filters to see results.")
@@ -179,7 +179,7 @@ def refused(verdict: Verdict, k: int) -> str | None:
         return (f"This selection cannot be shown: it differs from a wider selection by fewer "
                 f"than {k} respondents, so comparing the two would reveal their answers. "
                 "Remove or widen a filter.")
-    return _too_small(0, k)
+    return _too_small(k)
 
 
 def _population_n(verdict: Verdict) -> int:
@@ -194,8 +194,8 @@ def _dimension_note(verdict: Verdict, dims: list[str], k: int) -> str | None:
 def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataFrame:
     """One scan sums every dimension per group (and wave); the small result is unpivoted to
     one row per group x dimension. Orientation and balance are linear in the pole means, so
-    only the spread of (leadership - management) is needed from the respondents. Each row
-    also carries the size of the whole filtered population (all waves asked for)."""
+    only the spread of (leadership - management) is needed from the respondents. Sizes and
+    what may be shown come from the disclosure check (``_verdicts``), not from here."""
     dims = wave_dimensions(cur, wave_ids)
     group_sql, group_params = _group_expr(cur, by)
     filt, filt_params = _filters(cur, where)
@@ -212,7 +212,7 @@ def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataF
             100 * (l{i} - m{i}) / n{i} / span AS orientation,
             100 * q{i} / span AS orientation_sd,
             100 * ((l{i} + m{i}) / 2 / n{i} - smin) / span AS balance,
-            (smin + smax) / 2 AS midpoint, (SELECT sum(members) FROM g) AS population
+            (smin + smax) / 2 AS midpoint
             FROM g WHERE n{i} > 0""")
         long_params += [dim, i]
     if not dims:
@@ -223,7 +223,7 @@ def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataF
         WITH g AS MATERIALIZED (
             SELECT {wave_cols}{group_sql} AS "group", any_value(w.scale_min) AS smin,
                    any_value(w.scale_max) AS smax,
-                   any_value(w.scale_max - w.scale_min) AS span, count(*) AS members,
+                   any_value(w.scale_max - w.scale_min) AS span,
                    {', '.join(aggs)}
             FROM respondents r JOIN waves w ON w.wave_id = r.wave_id
             WHERE r.wave_id IN ({marks}){filt}
@@ -288,10 +288,11 @@ def trends(cur, by: str | None = None, where: dict | None = None,
         return Result(_empty(cols), k, message="No waves imported yet.")
     parts, n, cells, hidden, notes = [], 0, 0, 0, []
     pairs = risky_pairs(cur, where, k)
+    repeated = {new for _, new in pairs}
     ids = [int(i) for i in table_waves["wave_id"]]
     raw = _raw_groups(cur, ids, by, where, per_wave=True)
     for wave_id, name in zip(ids, table_waves["wave"]):
-        if name in {new for _, new in pairs}:
+        if name in repeated:
             continue
         dims = wave_dimensions(cur, [wave_id])
         population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
@@ -304,7 +305,7 @@ def trends(cur, by: str | None = None, where: dict | None = None,
         if by is None and (note := _dimension_note(population, dims, k)):
             notes.append(f"{name}: {note}")
     if not parts:
-        return Result(_empty(cols), k, 0, message=_too_small(0, k))
+        return Result(_empty(cols), k, 0, message=_too_small(k))
     shown = pd.concat(parts, ignore_index=True)
     table = _sort(scoring.finish_groups(shown), ["wave_date", "wave", "group"])[cols]
     msg = _hidden_message(hidden, cells, k) if by else (" ".join(notes) or None)
