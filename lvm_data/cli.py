@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import ingest, store, tempfiles
+from . import ingest, memory_import, store, tempfiles
 from .export import csv_text
 from .formats import TOOLS, ImportProblem
 from .instrument import InstrumentError, instrument_csv, load_codebook, load_default
@@ -63,10 +63,13 @@ def cmd_import(args) -> int:
         wave_date=date.fromisoformat(args.date) if args.date else None,
         replace=tuple(args.replace or ()), as_new_wave=args.as_new_wave)
     # a dry run checks the file alone: the database is not created, changed or even opened
-    # (opening takes a lock, which would also fail while the app holds the file)
-    con = store.connect(":memory:" if args.dry_run else args.db)
-    result = ingest.import_file(con, args.file, options, progress=_progress,
-                                dry_run=args.dry_run)
+    # (opening takes a lock, which would also fail while the app holds the file); a real
+    # import holds the file only to store what it checked in memory
+    if args.dry_run:
+        result = ingest.import_file(store.connect(":memory:"), args.file, options,
+                                    progress=_progress, dry_run=True)
+    else:
+        result = memory_import.import_into(args.db, args.file, options, progress=_progress)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(_dry_run_text(result) if args.dry_run else result.line())

@@ -305,7 +305,8 @@ def wave_date_from_name(name: str) -> date | None:
     return date(year, first, 1)
 
 
-def _write(cur, prepared: Prepared, options: Options, progress) -> list[tuple[str, int]]:
+def _write(cur, prepared: Prepared, options: Options, progress,
+           rid_shift: int = 0) -> list[tuple[str, int]]:
     report, scale = prepared.report, prepared.report.scale
     done = []
     names = _wave_names(prepared, options)
@@ -316,7 +317,8 @@ def _write(cur, prepared: Prepared, options: Options, progress) -> list[tuple[st
         meta = write.WaveMeta(name, when, prepared.source,
                               report.tool, scale.name, scale.min, scale.max,
                               {f"{v:g}": label for v, label in scales.value_labels(scale).items()})
-        n = write.write_wave(cur, wave_id, meta, report.instrument, prepared.plan, in_file)
+        n = write.write_wave(cur, wave_id, meta, report.instrument, prepared.plan, in_file,
+                             rid_shift)
         done.append((name, n))
     return done
 
@@ -328,6 +330,15 @@ def _check_writable(report: Report, options: Options) -> None:
     if report.problems.get("invalid value") and not options.skip_invalid:
         raise ImportProblem(report.first_problem() + "; fix the file or import with "
                             "--skip-invalid to leave those rows out")
+
+
+def store_prepared(cur, prepared: Prepared, options: Options, progress,
+                   rid_shift: int = 0) -> tuple[Options, list[tuple[str, int]]]:
+    """The writing half of an import, inside the caller's transaction: refuse what must
+    not be stored, replace re-exported waves, store the waves."""
+    _check_writable(prepared.report, options)
+    options = reexport.resolve(cur, prepared.report, options)
+    return options, _write(cur, prepared, options, progress, rid_shift)
 
 
 def import_file(con, path: str | Path, options: Options | None = None,
@@ -342,9 +353,7 @@ def import_file(con, path: str | Path, options: Options | None = None,
         if dry_run:
             cur.execute("ROLLBACK")
             return prepared.report
-        _check_writable(prepared.report, options)
-        options = reexport.resolve(cur, prepared.report, options)
-        done = _write(cur, prepared, options, progress)
+        options, done = store_prepared(cur, prepared, options, progress)
         write.drop_staging(cur)
         cur.execute("COMMIT")
     except BaseException:

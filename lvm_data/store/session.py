@@ -6,8 +6,9 @@ script run (or one callback) and closes it afterwards; within a process, concurr
 runs share DuckDB's one open instance, so the lock is released when the last run ends.
 Whoever finds the file locked (the command line while a page is drawing, a page while
 a command writes) waits and tries again, for a bounded time, then reports the lock.
-``store.connect`` is ``connect_waiting``, so every command waits for the dashboard.
-This is the minimal scheme until connections are redesigned (issue 9).
+``store.connect`` is ``connect_waiting``, so every command waits for the dashboard; the
+command line's import does its long work in memory and holds the file only to store the
+result (``attached``).
 """
 from __future__ import annotations
 
@@ -31,9 +32,8 @@ def _locked(exc: duckdb.Error) -> bool:
 on_wait: Callable[[], None] | None = None   # the default way to say "waiting" (the CLI's)
 
 
-def connect_waiting(path=None, read_only: bool = False, wait: float = WAIT_SECONDS,
-                    waiting: Callable[[], None] | None = None):
-    """``connect``, retrying with doubling pauses (at most 1 s) while another process holds
+def _retrying(open_, wait: float, waiting: Callable[[], None] | None):
+    """``open_()``, retried with doubling pauses (at most 1 s) while another process holds
     the file; the last lock error is raised once ``wait`` seconds have passed. ``waiting``
     (else the module's ``on_wait``) is called once, when the first try finds the file
     locked, so the wait is shown rather than silent."""
@@ -42,7 +42,7 @@ def connect_waiting(path=None, read_only: bool = False, wait: float = WAIT_SECON
     told = False
     while True:
         try:
-            return connect(path, read_only=read_only)
+            return open_()
         except duckdb.IOException as exc:
             if not _locked(exc) or time.monotonic() + pause > deadline:
                 raise
@@ -51,6 +51,30 @@ def connect_waiting(path=None, read_only: bool = False, wait: float = WAIT_SECON
             told = True
         time.sleep(pause)
         pause = min(pause * 2, 1.0)
+
+
+def connect_waiting(path=None, read_only: bool = False, wait: float = WAIT_SECONDS,
+                    waiting: Callable[[], None] | None = None):
+    """``connect``, waiting (see ``_retrying``) while another process holds the file."""
+    return _retrying(lambda: connect(path, read_only=read_only), wait, waiting)
+
+
+@contextlib.contextmanager
+def attached(cur, path, wait: float = WAIT_SECONDS, waiting: Callable[[], None] | None = None):
+    """The database file attached to a connection that did its work elsewhere (in memory),
+    and made the default catalog, so the store's unqualified SQL reaches it while the
+    connection's TEMP tables stay visible; detached (and the lock released) afterwards.
+    The file is created and migrated by ``connect`` first."""
+    path = str(path or default_db_path())
+    connect_waiting(path, wait=wait, waiting=waiting).close()
+    literal = "'" + path.replace("'", "''") + "'"
+    _retrying(lambda: cur.execute(f"ATTACH {literal} AS lvm_file"), wait, waiting)
+    try:
+        cur.execute("USE lvm_file")
+        yield cur
+    finally:
+        cur.execute("USE memory")
+        cur.execute("DETACH lvm_file")
 
 
 @contextlib.contextmanager
