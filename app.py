@@ -6,13 +6,16 @@ asks ``lvm_data`` for anonymity-checked results and renders them. Page scripts l
 ``pages/``; each starts with ``lvm_ui.entry.ensure_entrypoint()`` so a deep link opened
 first after a server start still runs this file (see that module for why).
 """
+from pathlib import Path
+
 import streamlit as st
 
 from lvm_data.settings import SettingsError
 from lvm_ui import bound, common, filters, gate, sharing
 
-st.set_page_config(page_title="Leadership vs Management", page_icon=":material/explore:",
-                   layout="wide")
+# A local icon: a Material icon as favicon is fetched from the internet, which fails offline.
+st.set_page_config(page_title="Leadership vs Management", layout="wide",
+                   page_icon=str(Path(__file__).parent / "lvm_ui" / "favicon.png"))
 # A table's built-in CSV download and copy would hand out text a spreadsheet runs as a formula
 # (=HYPERLINK...); the pages offer formula-safe downloads instead. Also in .streamlit/config.toml,
 # which covers a server's first page view, but is only read when started from this folder.

@@ -60,6 +60,17 @@ def test_deep_link_works_on_a_fresh_server(page, base_url):
     assert "/teams?" in page.url
 
 
+def test_no_request_leaves_this_machine(page, base_url):
+    """Offline (an intranet, a laptop on a train) a page must not wait for the internet:
+    no font, icon or favicon may come from anywhere but the dashboard's own server."""
+    hosts = []
+    page.on("request", lambda r: hosts.append(r.url.split("/")[2]))
+    for path in ("overview", "teams", "dimensions", "data"):
+        page.goto(f"{base_url}/{path}")
+        wait_drawn(page)
+    assert hosts and set(hosts) == {base_url.split("/")[2]}, sorted(set(hosts))
+
+
 def test_filter_change_is_in_the_url_and_a_fresh_browser_sees_the_same(page, browser, base_url):
     page.goto(f"{base_url}/overview")
     wait_drawn(page)

@@ -43,8 +43,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
 
 def start(db_path: str | Path, settings: str | Path | None = None, port: int | None = None,
           timeout: float = 60.0, out=subprocess.DEVNULL,
-          args: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on a free port with its own database, in its own process
+          args: tuple[str, ...] = (), script: str = "app.py") -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` (or another ``script``) on a free port with its own database, in its own process
     group (so a test can kill -9 it whole); returns the process and the base URL once healthy.
     ``args`` are more Streamlit options, e.g. ``("--secrets.files", path)``."""
     port = port or free_port()
@@ -52,7 +52,7 @@ def start(db_path: str | Path, settings: str | Path | None = None, port: int | N
     if settings:
         env["LVM_SETTINGS"] = str(settings)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
