@@ -142,3 +142,22 @@ def complement(n_all, mean_all, sd_all, n, mean, sd):
         var = (squares - nc * mc ** 2) / (nc - 1)
     noise = 1e-9 * (ma ** 2 + sa ** 2 + 1)       # rounding left where the rest has no spread
     return nc, mc, np.sqrt(np.where(var < noise, 0.0, var))
+
+
+EFFECT_COLUMNS = ["p", "p_holm", "d", "d_ci_low", "d_ci_high", "meaningful", "detectable"]
+
+
+def two_group_columns(frame):
+    """A comparison table (``orientation_a``, ``orientation_sd_a``, ``n_a``, same for b)
+    with Welch's p, Holm across its rows, Cohen's d and CI, the meaningful mark and the
+    smallest detectable difference in orientation points (pooled SD)."""
+    a = frame["orientation_a"], frame["orientation_sd_a"], frame["n_a"]
+    b = frame["orientation_b"], frame["orientation_sd_b"], frame["n_b"]
+    p = welch_t(*a, *b)[2]
+    d, low, high = cohens_d(*a, *b)
+    p_holm = holm(p)
+    sd = pooled_sd(frame["orientation_sd_a"], frame["n_a"], frame["orientation_sd_b"],
+                   frame["n_b"])
+    return frame.assign(p=p, p_holm=p_holm, d=d, d_ci_low=low, d_ci_high=high,
+                        meaningful=meaningful(p_holm, d),
+                        detectable=detectable_difference(frame["n_a"], frame["n_b"], sd))
