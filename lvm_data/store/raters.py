@@ -59,8 +59,10 @@ def self_vs_others(cur, by: str | None = None, wave: str | None = None,
     info = wave_row(cur, wave)
     selves, others = rater_values(cur, info["name"], k)
     if not selves or not others:
-        return _empty(k, "This wave has no rater column with self ratings and ratings by "
-                         "others (360-degree feedback).")
+        # one sentence for "none" and "too few": which one it is would tell a count below k
+        return _empty(k, "This wave has no rater column (360-degree feedback) with self "
+                         "ratings and ratings by others, each held by at least the anonymity "
+                         f"minimum of {k} ratings.")
     base = {a: v for a, v in (where or {}).items() if a != raters.ATTRIBUTE}
     sides = [group_scores(cur, by=by, wave=info["name"], min_group_size=k,
                           where={**base, raters.ATTRIBUTE: values})
