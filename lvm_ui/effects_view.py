@@ -60,11 +60,15 @@ def mark_steps(f: filters.Filters, fig, value: str, by: str | None = None,
     steps = _q(f, "steps", where=f.where).table
     if by is not None:
         steps = pd.concat([steps, _q(f, "steps", by=by, where=f.where).table])
-    if steps.empty:
-        return fig
-    st.caption("A ring marks a wave whose orientation moved beyond the noise since the wave "
-               "before (the 95% CI of the change excludes 0).")
-    return charts.mark_steps(fig, steps, dimension)
+    before = len(fig.data)
+    fig = charts.mark_steps(fig, steps, dimension)
+    if len(fig.data) > before:
+        st.caption("A ring marks a wave whose orientation moved beyond the noise since the "
+                   "wave before (the 95% CI of the change excludes 0).")
+    else:
+        st.caption("No step from one wave to the next is larger than the noise here (each "
+                   "step's 95% CI includes 0).")
+    return fig
 
 
 def overview_change(f: filters.Filters) -> None:
@@ -103,7 +107,10 @@ def signed_heatmap(f: filters.Filters, by: str, value: str) -> None:
                 "correction over all cells shown).")
     else:
         result = change(f, by)
-        fig = charts.difference_heatmap(result.table, "change", "beyond_noise",
+        everyone = change(f).table                  # the population's change, as the first row
+        rows = pd.concat([t for t in (everyone, result.table) if not t.empty]) \
+            if not (everyone.empty and result.table.empty) else result.table
+        fig = charts.difference_heatmap(rows, "change", "beyond_noise",
                                         f"Change since {previous(f)}", low="change_ci_low",
                                         high="change_ci_high")
         note = (f"Orientation in {f.wave} minus in {previous(f)}, per group matched by name. "
@@ -129,34 +136,48 @@ def group_tests(f: filters.Filters, by: str) -> None:
                        "groups": t["groups"], "f": t["welch_f"],
                        "df": [f"{a:.0f}, {b:.1f}" if pd.notna(b) else "–"
                               for a, b in zip(t["df1"], t["df2"])],
-                       "p": t["p_holm"], "h": t["kruskal_h"], "kp": t["kruskal_p_holm"],
+                       "p": [p_text(p) for p in t["p_holm"]], "h": t["kruskal_h"],
+                       "kp": [p_text(p) for p in t["kruskal_p_holm"]],
                        "eta": t["eta_squared"]})
     st.dataframe(df, hide_index=True, column_config={
         "dimension": "Dimension", "groups": NUMBER("Groups", format="%d"),
         "f": NUMBER("Welch F", format="%.2f"), "df": "df",
-        "p": NUMBER("p (Holm)", format="%.4f"), "h": NUMBER("Kruskal–Wallis H", format="%.2f"),
-        "kp": NUMBER("KW p (Holm)", format="%.4f"), "eta": NUMBER("eta²", format="%.3f")})
+        "p": "p (Holm)", "h": NUMBER("Kruskal–Wallis H", format="%.2f"),
+        "kp": "KW p (Holm)", "eta": NUMBER("eta²", format="%.3f")})
+
+
+def p_text(p) -> str:
+    """p for a table: '< .0001' rather than a row of zeros."""
+    if pd.isna(p):
+        return "–"
+    return "< .0001" if p < 0.0001 else f"{p:.4f}"
+
+
+def _with_ci(value, low, high, digits: int) -> str:
+    if pd.isna(value):
+        return "–"
+    if pd.isna(low) or pd.isna(high):
+        return f"{value:+.{digits}f}"
+    return f"{value:+.{digits}f} [{low:+.{digits}f}, {high:+.{digits}f}]"
 
 
 def compare_effects(result, label_a: str, label_b: str) -> None:
     """The comparison table with effect sizes, and what the group sizes could detect."""
     t = result.table
-    marks = ["● yes" if m else "" for m in t["meaningful"]]
-    df = pd.DataFrame({"dimension": [common.dim_label(d) for d in t["dimension"]],
-                       "n_a": t["n_a"], "n_b": t["n_b"], "a": t["orientation_a"],
-                       "b": t["orientation_b"], "diff": t["difference"], "low": t["ci_low"],
-                       "high": t["ci_high"], "d": t["d"], "d_low": t["d_ci_low"],
-                       "d_high": t["d_ci_high"], "p": t["p_holm"], "mark": marks,
-                       "mdd": t["detectable"]})
+    df = pd.DataFrame({      # the judgement first; the two sides' own figures last
+        "dimension": [common.dim_label(d) for d in t["dimension"]],
+        "mark": ["● yes" if m else "no" for m in t["meaningful"]],
+        "diff": [_with_ci(*v, 1) for v in zip(t["difference"], t["ci_low"], t["ci_high"])],
+        "d": [_with_ci(*v, 2) for v in zip(t["d"], t["d_ci_low"], t["d_ci_high"])],
+        "p": [p_text(p) for p in t["p_holm"]], "mdd": t["detectable"],
+        "n_a": t["n_a"], "n_b": t["n_b"], "a": t["orientation_a"], "b": t["orientation_b"]})
     st.dataframe(df, hide_index=True, column_config={
         "dimension": "Dimension", "n_a": NUMBER(f"n ({label_a})", format="%d"),
         "n_b": NUMBER(f"n ({label_b})", format="%d"),
         "a": NUMBER(f"Orientation ({label_a})", format="%+.1f"),
         "b": NUMBER(f"Orientation ({label_b})", format="%+.1f"),
-        "diff": NUMBER("Difference", format="%+.1f"), "low": NUMBER("CI low", format="%+.1f"),
-        "high": NUMBER("CI high", format="%+.1f"), "d": NUMBER("Cohen's d", format="%+.2f"),
-        "d_low": NUMBER("d CI low", format="%+.2f"), "d_high": NUMBER("d CI high", format="%+.2f"),
-        "p": NUMBER("p (Holm)", format="%.4f"), "mark": "Meaningful difference",
+        "diff": "Difference [95% CI]", "d": "Cohen's d [95% CI]",
+        "p": "p (Holm)", "mark": "Meaningful",
         "mdd": NUMBER("Smallest detectable", format="%.1f")})
     mdd = t["detectable"].dropna()
     if not mdd.empty:

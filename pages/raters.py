@@ -23,12 +23,14 @@ def grouping(f: filters.Filters) -> str | None:
 def gaps_table(table: pd.DataFrame) -> None:
     df = table.assign(group=table["group"].replace({"all": "All leaders"}),
                       dimension=[common.dim_label(d) for d in table["dimension"]])
-    df = df.sort_values("flag", ascending=False, kind="stable")
+    df = df.sort_values("flag", ascending=False, kind="stable")[
+        ["group", "dimension", "measure", "flag", "gap", "self", "others", "n_self", "n_others"]]
     st.dataframe(df, hide_index=True, column_config={
         "group": "Leaders", "dimension": "Dimension", "measure": "Measure",
         "n_self": NUMBER("n self", format="%d"), "n_others": NUMBER("n others", format="%d"),
         "self": NUMBER("Self", format="%.2f"), "others": NUMBER("Others", format="%.2f"),
-        "gap": NUMBER("Gap (self − others)", format="%+.2f"), "flag": "Flag"})
+        "gap": NUMBER("Gap (self − others)", format="%+.2f"),
+        "flag": st.column_config.TextColumn("Flag", width="medium")})
 
 
 def main() -> None:

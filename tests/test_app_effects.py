@@ -18,8 +18,8 @@ def captions(at) -> str:
 def test_compare_shows_effect_sizes_and_what_the_sizes_could_detect():
     at = app("compare")
     table = frames(at)[0]
-    assert {"d", "d_low", "d_high", "p", "mark", "mdd"} <= set(table.columns)
-    assert table["d"].notna().all()
+    assert {"diff", "d", "p", "mark", "mdd"} <= set(table.columns)
+    assert table["d"].str.match(r"^[+-]\d\.\d\d \[[+-]\d\.\d\d, [+-]\d\.\d\d\]$").all()
     assert "Smallest detectable" not in captions(at)          # a column label, not a caption
     assert "would likely go unnoticed" in captions(at)
     assert charts(at) == 1

@@ -109,3 +109,13 @@ def test_sample_360_has_raters_and_flags(tmp_path, con):
     ingest.import_file(con, path, ingest.Options(wave="w"))
     res = store.self_vs_others(con.cursor(), by="department")
     assert {raters.BLIND_SPOT, raters.HIDDEN_STRENGTH} <= set(res.table["flag"])
+
+
+def test_a_link_scoped_to_one_rater_type_never_sees_self_ratings(tmp_path, con):
+    rows = rated(people(8, 1, "A"), "Self") + rated(people(12, 2, "A"), "Peer")
+    cur = load(con, tmp_path, rows)
+    assert not store.self_vs_others(cur).empty
+    scoped = store.scope.Scoped(store.scope.Scope(where={"rater": ["Peer"]}))
+    res = scoped.self_vs_others(cur)
+    assert res.empty and "no rater column" in res.message
+    assert store.self_vs_others(cur, where={"rater": ["Peer"]}).empty

@@ -41,6 +41,7 @@ PAGES = {"overview": "overview", "teams": "teams", "dimensions": "dimensions",
          "compare-effects": "compare?compare_by=Department&side_a=Engineering"
                             "&side_b=Operations",
          "teams-change": "teams?group=Department&value=Change+since+2025-H1",
+         "trends-steps": "trends?trend_group=Department&dimension=Innovation+vs+Stability",
          "teams-difference": "teams?group=Department"
                              "&value=Difference+from+everyone+in+the+filters"}
 OUT = ROOT / "docs" / "screenshots"

@@ -102,8 +102,14 @@ def self_others_bars(table: pd.DataFrame, group: str = "all", scale_min: float =
     if df.empty:
         return empty_figure("No self-vs-others figures to show for this group.")
     fig = go.Figure()
-    labels = [f"{wrap(dim_label(d), 22)}<br>{m}" + (f" · <b>{f}</b>" if f else "")
+    labels = [f"{dim_label(d)} · {m}" + (f" · <b>{f}</b>" if f else "")
               for d, m, f in zip(df["dimension"], df["measure"], df["flag"])]
+    xs, ys = [], []
+    for label, a, b in zip(labels, floats(df, "self"), floats(df, "others")):
+        xs += [a, b, None]
+        ys += [label, label, None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#BBBBBB", "width": 3},
+                             hoverinfo="skip", showlegend=False))
     for who, color, symbol in (("others", MUTED_COLOR, "circle"), ("self", None, "diamond")):
         colors = [color or (LEADERSHIP_COLOR if m == "leadership" else MANAGEMENT_COLOR)
                   for m in df["measure"]]
@@ -112,7 +118,7 @@ def self_others_bars(table: pd.DataFrame, group: str = "all", scale_min: float =
             "Others", marker={"size": 14, "color": colors, "symbol": symbol,
                               "line": {"color": "white", "width": 1}},
             hovertemplate=f"{'Self' if who == 'self' else 'Others'}: %{{x:.2f}}<extra></extra>"))
-    apply_layout(fig, title, height=max(320, 120 + 34 * len(df)), top=70, legend=top_legend())
+    apply_layout(fig, title, height=max(320, 140 + 38 * len(df)), top=70, legend=top_legend())
     fig.update_xaxes(range=[scale_min, scale_max], title_text="Mean on the answer scale")
     fig.update_yaxes(autorange="reversed")
     return fig

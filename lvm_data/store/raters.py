@@ -19,6 +19,9 @@ from .schema import attribute_names
 COLUMNS = ["group", "dimension", "measure", "n_self", "n_others", "self", "others", "gap",
            "flag"]
 MEASURES = ("leadership", "management", "orientation")
+# one sentence for "none" and "too few": which one it is would tell a count below k
+NO_RATERS = ("This selection has no rater column (360-degree feedback) with self ratings and "
+             "ratings by others, each held by at least the anonymity minimum of {k} ratings.")
 
 
 def rater_values(cur, wave: str, k: int) -> tuple[list[str], list[str]]:
@@ -54,16 +57,19 @@ def self_vs_others(cur, by: str | None = None, wave: str | None = None,
                    where: dict | None = None, min_group_size: int | None = None) -> Result:
     """Self minus others per group (of leaders) x dimension x measure (pole scores on the
     answer scale, orientation in points); flagged beyond a third of the measure's range.
-    The caller's own rater filter is replaced by the two sides."""
+    A rater filter of the caller (or a share link's scope) narrows the two sides."""
     k = disclosure.minimum(cur, min_group_size)
     info = wave_row(cur, wave)
     selves, others = rater_values(cur, info["name"], k)
     if not selves or not others:
-        # one sentence for "none" and "too few": which one it is would tell a count below k
-        return _empty(k, "This wave has no rater column (360-degree feedback) with self "
-                         "ratings and ratings by others, each held by at least the anonymity "
-                         f"minimum of {k} ratings.")
-    base = {a: v for a, v in (where or {}).items() if a != raters.ATTRIBUTE}
+        return _empty(k, NO_RATERS.format(k=k))
+    where = dict(where or {})
+    if asked := where.pop(raters.ATTRIBUTE, None):      # narrow, never widen (share links)
+        selves = [v for v in selves if v in asked]
+        others = [v for v in others if v in asked]
+    if not selves or not others:
+        return _empty(k, NO_RATERS.format(k=k))
+    base = where
     sides = [group_scores(cur, by=by, wave=info["name"], min_group_size=k,
                           where={**base, raters.ATTRIBUTE: values})
              for values in (selves, others)]
