@@ -87,7 +87,8 @@ def change(cur, by: str | None = None, wave: str | None = None, since: str | Non
         return _empty("This selection is below the anonymity minimum in one of the two "
                       "waves, so no change is shown.", k, **extra)
     m = shown_now.merge(shown_before, on=["group", "dimension"], suffixes=("", "_before"))
-    repeated = repeated_groups(cur, now["wave_id"], before["wave_id"], by, where, k)
+    repeated = set() if by is None else \
+        repeated_groups(cur, now["wave_id"], before["wave_id"], by, where, k)  # whole: above
     m = m[~m["group"].astype(str).isin(repeated)]
     diff, low, high = welch_ci(m["orientation"], m["orientation_sd"], m["n"],
                                m["orientation_before"], m["orientation_sd_before"],
