@@ -71,3 +71,25 @@ def test_self_vs_others_page(tmp_path):
 def test_self_vs_others_page_without_raters_says_so():
     at = app("raters")
     assert "no rater column" in " ".join(i.value for i in at.info)
+
+
+def test_download_rows_keep_their_values_and_gain_the_change(monkeypatch):
+    """with_change appends the three columns to the shown rows, blank where none is shown."""
+    import pandas as pd
+
+    from lvm_data.store import Result
+    from lvm_ui import effects_view, filters
+    rows = pd.DataFrame({"group": ["all", "A", "B"], "dimension": ["d"] * 3, "n": [30, 12, 18],
+                         "orientation": [1.0, 2.0, 0.5]})
+    found = {None: pd.DataFrame({"group": ["all"], "dimension": ["d"], "change": [1.5],
+                                 "change_ci_low": [0.5], "change_ci_high": [2.5]}),
+             "team": pd.DataFrame({"group": ["A"], "dimension": ["d"], "change": [-3.0],
+                                   "change_ci_low": [-6.0], "change_ci_high": [0.1]})}
+    monkeypatch.setattr(effects_view, "change", lambda f, by=None: Result(found[by], 5))
+    f = filters.Filters("v", waves=("w1", "w2"), wave="w2")
+    out = effects_view.with_change(f, "team", rows)
+    assert list(out.columns) == [*rows.columns, "change", "change_ci_low", "change_ci_high"]
+    assert out[rows.columns].equals(rows)
+    assert out["change"].tolist()[:2] == [1.5, -3.0] and pd.isna(out["change"].iloc[2])
+    first = filters.Filters("v", waves=("w1", "w2"), wave="w1")
+    assert effects_view.with_change(first, "team", rows) is rows
