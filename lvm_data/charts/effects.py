@@ -102,7 +102,7 @@ def self_others_bars(table: pd.DataFrame, group: str = "all", scale_min: float =
     if df.empty:
         return empty_figure("No self-vs-others figures to show for this group.")
     fig = go.Figure()
-    labels = [f"{dim_label(d)} · {m}" + (f" · <b>{f}</b>" if f else "")
+    labels = [f"{safe_dim(d)} · {m}" + (f" · <b>{f}</b>" if f else "")
               for d, m, f in zip(df["dimension"], df["measure"], df["flag"])]
     xs, ys = [], []
     for label, a, b in zip(labels, floats(df, "self"), floats(df, "others")):
