@@ -14,7 +14,7 @@ SLEEP = [np.array([0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0]),
 
 
 def summary(groups):
-    return ([g.mean() for g in groups], [g.std(ddof=1) for g in groups],
+    return ([g.mean() for g in groups], [g.std(ddof=1) if len(g) > 1 else np.nan for g in groups],
             [len(g) for g in groups])
 
 
