@@ -37,6 +37,8 @@ PAGES = [
             icon=":material/stacked_bar_chart:"),
     st.Page("pages/compare.py", title="Compare", url_path="compare",
             icon=":material/compare_arrows:"),
+    st.Page("pages/raters.py", title="Self vs others", url_path="raters",
+            icon=":material/360:"),
     st.Page("pages/map.py", title="Leadership–management map", url_path="map",
             icon=":material/scatter_plot:"),
     st.Page("pages/trends.py", title="Trends", url_path="trends",

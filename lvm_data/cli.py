@@ -45,7 +45,8 @@ def cmd_instrument(args) -> int:
 
 def cmd_sample(args) -> int:
     from .sample import write_sample
-    write_sample(args.out, args.respondents, seed=args.seed, waves=args.waves)
+    write_sample(args.out, args.respondents, seed=args.seed, waves=args.waves,
+                 raters=args.raters)
     print(f"wrote {args.respondents:,} respondents to {args.out}")
     return 0
 
@@ -117,7 +118,23 @@ def cmd_scores(args) -> int:
     result = store.group_scores(con.cursor(), by=args.by, wave=args.wave,
                                 where=_where(args.where), min_group_size=args.min_group_size)
     table = result.table[GROUP_COLUMNS].sort_values(["group", "dimension"], kind="stable")
-    return _emit(table, args.format, result.message)
+    message = result.message
+    if args.since:
+        table, note = _with_change(con.cursor(), table, args)
+        message = " ".join(m for m in (message, note) if m) or None
+    return _emit(table, args.format, message)
+
+
+CHANGE_COLUMNS = ["change", "change_ci_low", "change_ci_high"]
+
+
+def _with_change(cur, table, args):
+    """The scores with the change since ``--since`` appended (empty where none is shown)."""
+    change = store.change(cur, by=args.by, wave=args.wave, since=args.since,
+                          where=_where(args.where), min_group_size=args.min_group_size)
+    merged = table.merge(change.table[["group", "dimension", *CHANGE_COLUMNS]],
+                         on=["group", "dimension"], how="left")
+    return merged[[*GROUP_COLUMNS, *CHANGE_COLUMNS]], change.message
 
 
 ITEM_COLUMNS = ["item", "pole", "reverse", "value", "label", "count", "share"]
@@ -201,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--waves", type=int, default=1)
+    p.add_argument("--360", dest="raters", action="store_true",
+                   help="360-degree feedback: a Rater column (Self, Manager, Peer, Direct "
+                        "report); the other columns describe the leader rated")
     p.set_defaults(func=cmd_sample)
     _import_parser(sub)
     _scores_parser(sub)
@@ -258,6 +278,8 @@ def _selection_args(p) -> None:
 def _scores_parser(sub) -> None:
     p = sub.add_parser("scores", help="dimension scores by group (anonymity rules applied)")
     p.add_argument("--by", help="department, team, role or another attribute")
+    p.add_argument("--since", metavar="WAVE", help="add the change in orientation since "
+                   "this wave with its 95%% CI (columns change,change_ci_low,change_ci_high)")
     _selection_args(p)
     p.set_defaults(func=cmd_scores)
 

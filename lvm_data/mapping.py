@@ -18,6 +18,7 @@ from .instrument import Codebook, Instrument, valid_identifier
 from .mapping_rules import (classify_header, classify_question, free_text_header,
                             looks_categorical, looks_like_email)
 from .item_match import ItemIndex
+from .raters import ATTRIBUTE as RATER, is_rater_header
 
 __all__ = ["Match", "KINDS", "propose", "to_codebook_csv", "attribute_name"]
 
@@ -64,6 +65,8 @@ def _classify(key, header, text, index: ItemIndex, samples) -> Match:
     kind, how, conf = classify_header(key, header, text)
     if kind:
         return Match(key, text, kind, kind if kind in SINGLE_KINDS else None, conf, how)
+    if is_rater_header(header):
+        return Match(key, text, "attribute", None, 0.9, "who rated (360 feedback)")
     item = index.fuzzy(key, header, text)
     if item:
         return Match(key, text, "item", item[0], item[1], item[2])
@@ -114,6 +117,8 @@ def _name_attributes(matches: list[Match]) -> None:
         if m.kind != "attribute":
             continue
         name = attribute_name(m.key) if len(m.key) <= 40 else None
+        if is_rater_header(m.key) and RATER not in used:
+            name = RATER
         name = name or attribute_name(m.text) or attribute_name(m.key)
         if name is None:
             m.kind, m.how = "ignored", "no usable attribute name"

@@ -66,6 +66,13 @@ _ROLE_EFFECTS = {
     "Executive": {("VE", "L"): 0.55, ("LS", "L"): 0.5, ("IS", "L"): 0.25, ("IA", "L"): 0.2,
                   ("LS", "M"): -0.15},
 }
+# 360 feedback (``raters=True``): who rated, and how self ratings differ from others'.
+RATERS: dict[str, float] = {"Self": 0.15, "Manager": 0.15, "Peer": 0.30, "Direct report": 0.40}
+_SELF_EFFECTS = {      # large enough to pass a third of the scale: blind spots, hidden strengths
+    "Sales": {("IA", "L"): 2.4, ("VE", "L"): 0.5},
+    "Engineering": {("PP", "L"): -2.4},
+    "Operations": {("IS", "M"): 2.4, ("*", "L"): 0.3},
+}
 _TENURE_EFFECTS = {
     "<1 year": {("IS", "L"): 0.1},
     "5+ years": {("IS", "M"): 0.1, ("IS", "L"): -0.1},
@@ -97,9 +104,9 @@ def _stack(names: list[str], table: dict, dims: list[str]) -> np.ndarray:
 class _Model:
     """Everything that is fixed for a seed: categories, effects, team and item offsets."""
 
-    def __init__(self, instrument: Instrument, seed: int, waves: int):
+    def __init__(self, instrument: Instrument, seed: int, waves: int, raters: bool = False):
         rng = np.random.default_rng([seed, 0])
-        self.instrument, self.waves = instrument, waves
+        self.instrument, self.waves, self.raters = instrument, waves, raters
         dims = instrument.dimensions
         self.departments = list(DEPARTMENTS)
         self.teams = [f"{d} - {t}" for d, (_, ts) in DEPARTMENTS.items() for t in ts]
@@ -111,6 +118,7 @@ class _Model:
         self.dept_eff = _stack(self.departments, _DEPT_EFFECTS, dims)
         self.role_eff = _stack(list(ROLES), _ROLE_EFFECTS, dims)
         self.tenure_eff = _stack(list(TENURE), _TENURE_EFFECTS, dims)
+        self.self_eff = _stack(self.departments, _SELF_EFFECTS, dims)
         n_teams, n_dims = len(self.teams), len(dims)
         self.team_eff = (rng.normal(0, 0.2, (n_teams, n_dims, 2))
                          + rng.normal(0, 0.12, (n_teams, 1, 2))).astype(np.float32)
@@ -176,7 +184,12 @@ def _chunk_frame(model: _Model, seed: int, start: int, n: int, total: int) -> pd
     rows = np.arange(start, start + n)
     wave = (rows * model.waves) // total
     people = _draw_people(model, rng, n)
-    values, blank = _answers(model, rng, _latent(model, rng, people, wave))
+    latent = _latent(model, rng, people, wave)
+    if model.raters:              # its own generator: the other columns stay as without
+        rater = np.random.default_rng([seed, 2, start]).choice(len(RATERS), n,
+                                                               p=list(RATERS.values()))
+        latent[rater == 0] += model.self_eff[people["dept"][rater == 0]]
+    values, blank = _answers(model, rng, latent)
     width = max(7, len(str(total)))
     cols: dict[str, object] = {
         "Respondent ID": "R" + pd.Series(rows + 1).astype(str).str.zfill(width),
@@ -184,6 +197,8 @@ def _chunk_frame(model: _Model, seed: int, start: int, n: int, total: int) -> pd
         "Team": pd.Categorical.from_codes(people["team"], model.teams),
         "Role": pd.Categorical.from_codes(people["role"], list(ROLES)),
     }
+    if model.raters:
+        cols["Rater"] = pd.Categorical.from_codes(rater, list(RATERS))
     if model.waves > 1:
         cols["wave"] = pd.Categorical.from_codes(wave, wave_labels(model.waves))
     cols["Tenure band"] = pd.Categorical.from_codes(people["tenure"], list(TENURE))
@@ -193,19 +208,22 @@ def _chunk_frame(model: _Model, seed: int, start: int, n: int, total: int) -> pd
 
 
 def write_sample(path, respondents: int, seed: int = 7, waves: int = 1,
-                 instrument: Instrument | None = None, progress: Progress | None = None) -> None:
+                 instrument: Instrument | None = None, progress: Progress | None = None,
+                 raters: bool = False) -> None:
     """Write ``respondents`` synthetic rows in the plain export layout (CSV, UTF-8).
 
     Output is deterministic for a seed (chunks use their own seeded generators, so the
     same rows come out whatever the machine). Waves split respondents evenly, in order;
-    respondent ids are unique across the whole file.
+    respondent ids are unique across the whole file. ``raters`` writes 360-degree
+    feedback: a Rater column (Self, Manager, Peer, Direct report) where the department,
+    team and role describe the leader rated, and self ratings lean away from others'.
     """
     if respondents < 1:
         raise ValueError("respondents must be at least 1")
     if not 1 <= waves <= 40:
         raise ValueError("waves must be between 1 and 40")
     path = Path(path)
-    model = _Model(instrument or load_default(), seed, waves)
+    model = _Model(instrument or load_default(), seed, waves, raters)
     part = path.with_name(path.name + ".part")
     con = duckdb.connect()
     try:

@@ -20,7 +20,7 @@ FIXED = ("department", "team", "role")
 GLOBAL_KEYS = {"wave", *FIXED, "min_group", "share"}
 # Page-level bound widgets; listed so a link to another page's setting is not "unknown".
 PAGE_KEYS = {"group", "trend_group", "dimension", "value", "map_dimension", "compare_by",
-             "side_a", "side_b"}
+             "side_a", "side_b", "rater_group", "rater_chart"}
 MAX_MIN_GROUP = 1000
 _NOT_LISTED = "not a {} of this wave with enough respondents to be listed"
 _STATE = "_lvm_filters"

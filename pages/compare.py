@@ -2,12 +2,11 @@
 import streamlit as st
 
 from lvm_data import charts, store
-from lvm_ui import bound, common, filters, layout
+from lvm_ui import bound, common, effects_view, filters, layout
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
 
-NUMBER = st.column_config.NumberColumn
 WAVE = "wave"
 
 
@@ -55,20 +54,14 @@ def main() -> None:
         return
     st.subheader(f"{common.md(a.label)} minus {common.md(b.label)}", anchor=False)
     st.caption("Difference in orientation points per dimension with its 95% confidence "
-               "interval; an interval that crosses 0 is not a clear difference.")
+               "interval; an interval that crosses 0 is not a clear difference. ● marks a "
+               "meaningful difference (see below the table).")
     common.chart(charts.compare_diff(result.table, a.label, b.label), "compare")
     if result.hidden_cells:
         st.caption(f"{result.hidden_cells} dimension(s) left out: on one side too few "
                    "respondents are counted there, or showing it would reveal fewer than "
                    f"{result.min_group_size} people by comparison.")
-    df = result.table.assign(dimension=[common.dim_label(d) for d in result.table["dimension"]])
-    st.dataframe(df, hide_index=True, column_config={
-        "dimension": "Dimension", "n_a": NUMBER(f"n ({a.label})", format="%d"),
-        "n_b": NUMBER(f"n ({b.label})", format="%d"),
-        "orientation_a": NUMBER(f"Orientation ({a.label})", format="%+.1f"),
-        "orientation_b": NUMBER(f"Orientation ({b.label})", format="%+.1f"),
-        "difference": NUMBER("Difference", format="%+.1f"),
-        "ci_low": NUMBER("CI low", format="%+.1f"), "ci_high": NUMBER("CI high", format="%+.1f")})
+    effects_view.compare_effects(result, a.label, b.label)
 
 
 main()

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lvm_data import charts
-from lvm_ui import common, filters, layout
+from lvm_ui import common, effects_view, filters, layout
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -39,6 +39,7 @@ def main() -> None:
                "leadership pole; whiskers are 95% confidence intervals.")
     common.withheld_note(scores)
     common.chart(charts.orientation_bars(scores.table), "orientation")
+    effects_view.overview_change(f)
     st.subheader("Leadership and management pole scores", anchor=False)
     st.caption("Mean agreement with each pole's items, side by side per dimension; the dashed "
                "line is the scale midpoint.")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lvm_data import charts, export
-from lvm_ui import common, filters, layout
+from lvm_ui import bound, common, effects_view, filters, layout
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -10,8 +10,9 @@ ensure_entrypoint()
 NUMBER = st.column_config.NumberColumn
 
 
-def table(rows) -> None:
-    """Every shown cell as a sortable table (click a header to sort)."""
+def table(rows, f: filters.Filters, by: str) -> None:
+    """Every shown cell as a sortable table (click a header to sort); the download adds the
+    change since the previous wave."""
     df = filters.scores_frame(rows)
     df["group"] = df["group"].replace({"all": "All respondents"})
     st.dataframe(df.drop(columns=["dimension"]), hide_index=True, column_config={
@@ -22,8 +23,19 @@ def table(rows) -> None:
         "orientation_ci_low": NUMBER("CI low", format="%+.1f"),
         "orientation_ci_high": NUMBER("CI high", format="%+.1f"),
         "balance": NUMBER("Balance", format="%.1f"), "archetype": "Archetype"})
-    st.download_button("Download these scores (CSV)", export.scores_csv(df), "lvm-scores.csv",
+    download = filters.scores_frame(effects_view.with_change(f, by, rows))
+    download["group"] = download["group"].replace({"all": "All respondents"})
+    st.download_button("Download these scores (CSV)", export.scores_csv(download), "lvm-scores.csv",
                        "text/csv", icon=":material/download:")
+
+
+def measure(f: filters.Filters, container) -> str:
+    """The heatmap's measure: a score, the difference from everyone, or (from the second
+    wave on) the change since the previous wave."""
+    options = [*layout.MEASURES, "difference"] + (["change"] if effects_view.previous(f) else [])
+    return bound.select("Measure", options, "value",
+                        format_func=lambda k: effects_view.measure_label(f, k, layout.MEASURES),
+                        what="not a measure on this page", container=container)
 
 
 def roles(f: filters.Filters, smin: float, smax: float) -> None:
@@ -48,18 +60,22 @@ def main() -> None:
     st.caption(f.describe())
     left, right, _ = st.columns(3)
     by = layout.group_by(f, left)
-    value = layout.measure(right)
+    value = measure(f, right)
     groups, rows = f.scores_with_all(by)
     if common.nothing_shown(groups, rows):
         return
     smin, smax = f.scale()
     st.subheader(f"{common.attr_label(by)} × dimension", anchor=False)
     common.hidden_note(groups)
-    common.chart(charts.heatmap(rows, value, scale_min=smin, scale_max=smax), "heatmap")
+    if value in effects_view.SIGNED_MEASURES:
+        effects_view.signed_heatmap(f, by, value)
+    else:
+        common.chart(charts.heatmap(rows, value, scale_min=smin, scale_max=smax), "heatmap")
+    effects_view.group_tests(f, by)
     roles(f, smin, smax)
     st.subheader("All scores", anchor=False)
     st.caption("Click a column header to sort. Orientation CI = 95% confidence interval.")
-    table(rows)
+    table(rows, f, by)
 
 
 main()

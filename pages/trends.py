@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from lvm_data import charts
-from lvm_ui import common, layout
+from lvm_ui import common, effects_view, layout
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -39,8 +39,8 @@ def main() -> None:
     smin, smax = f.scale()
     st.subheader("All respondents in the filters", anchor=False)
     common.withheld_note(population)
-    common.chart(charts.trend_lines(population_table, value, scale_min=smin, scale_max=smax),
-                 "trends")
+    fig = charts.trend_lines(population_table, value, scale_min=smin, scale_max=smax)
+    common.chart(effects_view.mark_steps(f, fig, value), "trends")
     st.subheader("By group", anchor=False)
     c1, c2, _ = st.columns(3)
     by = layout.group_by(f, c1, default="department", key="trend_group")
@@ -48,8 +48,8 @@ def main() -> None:
     groups = f.trends(by)
     common.hidden_note(groups)
     rows = pd.concat([population_table, groups.table], ignore_index=True)
-    common.chart(charts.trend_lines(rows, value, dimension=dim, scale_min=smin, scale_max=smax),
-                 "trends-by-group")
+    fig = charts.trend_lines(rows, value, dimension=dim, scale_min=smin, scale_max=smax)
+    common.chart(effects_view.mark_steps(f, fig, value, by, dim), "trends-by-group")
 
 
 main()

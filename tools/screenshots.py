@@ -36,7 +36,14 @@ PAGES = {"overview": "overview", "teams": "teams", "dimensions": "dimensions",
                                "&tenure_band=1-3+years&tenure_band=3-5+years"
                                "&tenure_band=5%2B+years",
          # Teams of one department at a raised minimum: hidden groups and secondary suppression.
-         "teams-suppressed": "teams?department=Finance&group=Team&min_group=10"}
+         "teams-suppressed": "teams?department=Finance&group=Team&min_group=10",
+         # Effect sizes, and the heatmap of change since the last wave / from everyone.
+         "compare-effects": "compare?compare_by=Department&side_a=Engineering"
+                            "&side_b=Operations",
+         "teams-change": "teams?group=Department&value=Change+since+2025-H1",
+         "trends-steps": "trends?trend_group=Department&dimension=Innovation+vs+Stability",
+         "teams-difference": "teams?group=Department"
+                             "&value=Difference+from+everyone+in+the+filters"}
 OUT = ROOT / "docs" / "screenshots"
 
 
@@ -119,6 +126,26 @@ def shoot_access(db: str, tmp: Path, out: Path, width: int) -> None:
         browser.close()
 
 
+def shoot_360(tmp: Path, out: Path, width: int) -> None:
+    """Self vs others on 360 data from ``sample --360``, by department, Sales charted."""
+    db, data = str(tmp / "360.duckdb"), tmp / "360.csv"
+    write_sample(data, 600, seed=3, raters=True)
+    settings = tmp / "lvm_settings.toml"
+    env = {**os.environ, "LVM_SETTINGS": str(settings)}
+    subprocess.run([sys.executable, "-m", "lvm_data", "import", str(data), "--wave", "360 (2025)",
+                    "--db", db], cwd=ROOT, env=env, check=True, capture_output=True)
+    with server(db, settings, log=tmp / "streamlit-360.log") as url, sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": width, "height": 1000})
+        page.goto(f"{url}/raters?rater_group=Department&rater_chart=Sales")
+        wait_drawn(page)
+        full_height(page, width)
+        target = out / "raters.png"
+        page.screenshot(path=str(target), full_page=True)
+        print(f"wrote {target.relative_to(ROOT)}")
+        browser.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database to show (default: a fresh one with the sample)")
@@ -133,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             shoot(url, Path(args.out), args.width)
         if not args.db:                  # a share link is a write: only in our own database
             shoot_access(db, Path(tmp), Path(args.out), args.width)
+            shoot_360(Path(tmp), Path(args.out), args.width)
     return 0
 
 

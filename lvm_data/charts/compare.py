@@ -17,7 +17,9 @@ def _diff_hover(row: pd.Series, label_a: str, label_b: str) -> str:
             f"Difference {label_a} − {label_b}: {signed(row['difference'])} points "
             f"({ci_text(row.get('ci_low'), row.get('ci_high'))})<br>"
             f"{label_a}: {signed(row.get('orientation_a'))} (n = {num(row.get('n_a'), 0)})<br>"
-            f"{label_b}: {signed(row.get('orientation_b'))} (n = {num(row.get('n_b'), 0)})")
+            f"{label_b}: {signed(row.get('orientation_b'))} (n = {num(row.get('n_b'), 0)})"
+            + (f"<br>Cohen's d = {signed(row['d'], 2)} ({ci_text(row['d_ci_low'], row['d_ci_high'], 2)})"
+               if "d" in row else ""))
 
 
 def _symmetric_range(values: list) -> float:
@@ -44,8 +46,11 @@ def compare_diff(comparison: pd.DataFrame, label_a: str, label_b: str,
     x = floats(df, "difference")
     lows, highs = floats(df, "ci_low"), floats(df, "ci_high")
     plus, minus = error_arrays(x, lows, highs)
+    marked = df["meaningful"].fillna(False).astype(bool) if "meaningful" in df else \
+        [False] * len(df)
     fig = go.Figure(go.Scatter(
-        x=x, y=[wrap(dim_label(d)) for d in df["dimension"]], mode="markers",
+        x=x, y=[wrap(dim_label(d)) + (" ●" if m else "") for d, m in zip(df["dimension"], marked)],
+        mode="markers",
         marker={"size": 14, "color": [sign_color(v) for v in x],
                 "line": {"color": "white", "width": 1}},
         error_x={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,

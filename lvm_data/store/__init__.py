@@ -8,10 +8,15 @@ from .schema import (answers_table, attribute_names, default_db_path, quote, rec
                      set_minimum)
 from .write import delete_wave, rename_wave
 from . import scope, session, shares
+from .change import change, previous_wave, steps
+from .differences import difference_from_all, group_tests
+from .raters import self_vs_others
 from .session import connect_waiting as connect      # waits while the dashboard has the file
 
 __all__ = ["NOT_GIVEN", "QueryError", "Result", "Selection", "answers_table", "archetype_mix",
-           "attribute_labels", "attribute_names", "attribute_values", "compare", "connect", "default_db_path",
+           "attribute_labels", "attribute_names", "attribute_values", "change", "compare", "connect",
+           "default_db_path", "difference_from_all", "group_tests", "previous_wave",
+           "self_vs_others", "steps",
            "delete_wave", "group_scores", "item_distribution", "minimum", "overview", "quote",
            "recorded_minimum", "rename_wave", "scope", "session", "set_minimum", "shares",
            "trends", "wave_row", "waves"]

@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..effects import EFFECT_COLUMNS, two_group_columns
 from ..stats import welch_ci
 from . import crosswave, disclosure
 from .disclosure import ALL
 from .read import Result, _raw_groups, selection_verdict, wave_row
 
 COLUMNS = ["dimension", "n_a", "n_b", "orientation_a", "orientation_b", "difference",
-           "ci_low", "ci_high"]
+           "ci_low", "ci_high", *EFFECT_COLUMNS]
 
 
 @dataclass
@@ -55,7 +56,7 @@ def compare(cur, a: Selection, b: Selection, min_group_size: int | None = None) 
     m = side_a.merge(side_b, on="dimension", suffixes=("_a", "_b"))
     diff, low, high = welch_ci(m["orientation_a"], m["orientation_sd_a"], m["n_a"],
                                m["orientation_b"], m["orientation_sd_b"], m["n_b"])
-    table = m.assign(difference=diff, ci_low=low, ci_high=high)[COLUMNS]
-    table = table.assign(o=m["order_a"]).sort_values("o").drop(columns="o").reset_index(drop=True)
+    table = two_group_columns(m.assign(difference=diff, ci_low=low, ci_high=high))
+    table = table.sort_values("order_a")[COLUMNS].reset_index(drop=True)
     hidden = len(set(side_a["dimension"]) ^ set(side_b["dimension"]))
     return Result(table, k, min(n_a, n_b), hidden_cells=hidden)

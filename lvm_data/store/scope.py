@@ -15,10 +15,16 @@ import pandas as pd
 from ..scoring import GROUP_COLUMNS
 from .compare import COLUMNS as COMPARE_COLUMNS
 from .compare import Selection, compare
+from .change import COLUMNS as CHANGE_COLUMNS
+from .change import change, steps
+from .differences import DIFF_COLUMNS, TEST_COLUMNS, difference_from_all, group_tests
+from .raters import COLUMNS as RATER_COLUMNS
+from .raters import self_vs_others
 from .figures import archetype_mix, item_distribution, overview
 from .read import QueryError, Result, attribute_values, group_scores, trends, waves
 
 OUTSIDE = "Nothing in this link's scope matches these filters."
+ONE_WAVE = "This link shows one wave only, so there is no change since an earlier one."
 OVERVIEW_COLUMNS = ["respondents", "departments", "teams", "roles", "waves"]
 EMPTY = object()        # the intersection of a viewer's filters and the scope is empty
 
@@ -141,6 +147,35 @@ class Scoped:
                 return _nothing(COMPARE_COLUMNS, min_group_size)
             sides.append(Selection(wave, where, sel.label))
         return compare(cur, sides[0], sides[1], min_group_size=min_group_size)
+
+    def group_tests(self, cur, by, wave=None, where=None, min_group_size=None) -> Result:
+        return self._run(group_tests, TEST_COLUMNS, cur, wave,
+                         where, by=by, min_group_size=min_group_size)
+
+    def difference_from_all(self, cur, by, wave=None, where=None,
+                            min_group_size=None) -> Result:
+        return self._run(difference_from_all, DIFF_COLUMNS, cur,
+                         wave, where, by=by, min_group_size=min_group_size)
+
+    def self_vs_others(self, cur, by=None, wave=None, where=None, min_group_size=None):
+        return self._run(self_vs_others, RATER_COLUMNS, cur, wave, where, by=by,
+                         min_group_size=min_group_size)
+
+    def change(self, cur, by=None, wave=None, since=None, where=None, min_group_size=None):
+        """Across two waves: none through a link that fixes one wave."""
+        if self.scope.wave is not None:
+            return Result(pd.DataFrame({c: [] for c in CHANGE_COLUMNS}), min_group_size or 0,
+                          message=ONE_WAVE)
+        return self._run(change, CHANGE_COLUMNS, cur, wave, where, by=by,
+                         since=since, min_group_size=min_group_size)
+
+    def steps(self, cur, by=None, where=None, min_group_size=None) -> Result:
+        if self.scope.wave is not None:
+            return Result(pd.DataFrame({c: [] for c in ["wave", *CHANGE_COLUMNS]}),
+                          min_group_size or 0, message=ONE_WAVE)
+        return self._run(lambda c, wave, **kw: steps(c, **kw),
+                         ["wave", *CHANGE_COLUMNS], cur, None, where, by=by,
+                         min_group_size=min_group_size)
 
     def __getattr__(self, name):
         if name.startswith("__"):
