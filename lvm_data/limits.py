@@ -11,6 +11,7 @@ a hostile upload is refused in about a second. Set them in the settings file:
     max_rows = 10000000
     max_columns = 2000
     max_cells = 400000000
+    import_memory_mb = 2048      # DuckDB's memory for a command-line import; beyond it, disk
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class Limits:
     max_rows: int = 10_000_000
     max_columns: int = MAX_COLUMNS
     max_cells: int = 400_000_000
+    import_memory_mb: int = 2048           # the rest of a large import spills to disk
 
     @property
     def max_file_bytes(self) -> int:

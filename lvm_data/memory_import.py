@@ -10,18 +10,24 @@ same as any interrupted transaction.
 """
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from . import ingest, reexport
 from .import_report import Summary
-from .store import connect, session, write
+from .limits import load_limits
+from .store import session, write
 
 
 def import_into(db_path, path: str | Path, options: ingest.Options | None = None,
                 progress: ingest.Progress | None = None) -> Summary:
     """Import ``path`` into the database at ``db_path`` (see the module's reason)."""
     options = options or ingest.Options()
-    memory = connect(":memory:")
+    limits = options.limits or load_limits()
+    options = replace(options, limits=limits)
+    spill = tempfile.TemporaryDirectory(prefix="lvm_import_")
+    memory = session.in_memory(limits.import_memory_mb, spill.name)
     cur = memory.cursor()
     prepared = None
     try:
@@ -44,6 +50,7 @@ def import_into(db_path, path: str | Path, options: ingest.Options | None = None
             prepared.layout.cleanup()
         cur.close()
         memory.close()
+        spill.cleanup()
     if progress is not None:
         progress(1.0, "Done")
     return Summary(done, prepared.report, tuple(dict.fromkeys(options.replace)))

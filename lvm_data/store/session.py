@@ -59,6 +59,20 @@ def connect_waiting(path=None, read_only: bool = False, wait: float = WAIT_SECON
     return _retrying(lambda: connect(path, read_only=read_only), wait, waiting)
 
 
+def in_memory(memory_mb: int, spill_dir: str):
+    """An in-memory database with the product's schema that keeps to ``memory_mb`` of
+    memory and spills the rest to ``spill_dir``: a file larger than the memory set aside
+    is staged partly on disk, not refused."""
+    con = connect(":memory:")
+    con.execute(f"SET memory_limit = '{int(memory_mb)}MB'")
+    con.execute(f"SET temp_directory = {_literal(spill_dir)}")
+    return con
+
+
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 @contextlib.contextmanager
 def attached(cur, path, wait: float = WAIT_SECONDS, waiting: Callable[[], None] | None = None):
     """The database file attached to a connection that did its work elsewhere (in memory),
@@ -67,8 +81,7 @@ def attached(cur, path, wait: float = WAIT_SECONDS, waiting: Callable[[], None] 
     The file is created and migrated by ``connect`` first."""
     path = str(path or default_db_path())
     connect_waiting(path, wait=wait, waiting=waiting).close()
-    literal = "'" + path.replace("'", "''") + "'"
-    _retrying(lambda: cur.execute(f"ATTACH {literal} AS lvm_file"), wait, waiting)
+    _retrying(lambda: cur.execute(f"ATTACH {_literal(path)} AS lvm_file"), wait, waiting)
     try:
         cur.execute("USE lvm_file")
         yield cur
