@@ -77,7 +77,8 @@ def test_commands_beside_a_running_dashboard(tmp_path):
         wait_drawn(page)
         waves = page.get_by_test_id("stMetric").filter(has_text="Waves")
         assert waves.get_by_test_id("stMetricValue").inner_text() == "2"   # +1 -1
-        link = page.get_by_test_id("stSidebar").get_by_test_id("stCode").first.inner_text()
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Link to this view").click()
+        link = page.get_by_test_id("stPopoverBody").get_by_test_id("stCode").first.inner_text()
         assert "wave=2026-Q1" in link.replace("\n", "")  # the newest wave is shown
         assert "Conflicting lock" not in page.content()
         browser.close()

@@ -93,7 +93,8 @@ def test_filter_change_is_in_the_url_and_a_fresh_browser_sees_the_same(page, bro
         wait_drawn(fresh)
         assert chosen(fresh, "Department") == ["Engineering"], (shared, fresh.url)
         assert respondents(fresh) == filtered
-        link = fresh.get_by_test_id("stSidebar").get_by_test_id("stCode").inner_text()
+        fresh.get_by_test_id("stSidebar").get_by_role("button", name="Link to this view").click()
+        link = fresh.get_by_test_id("stPopoverBody").get_by_test_id("stCode").inner_text()
         assert "/overview?" in link and "department=Engineering" in link
     finally:
         other.close()
