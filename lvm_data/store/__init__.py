@@ -3,6 +3,7 @@ from .read import (NOT_GIVEN, QueryError, Result, attribute_labels, attribute_va
                    group_scores, trends, wave_row, waves)
 from .figures import archetype_mix, item_distribution, overview
 from .compare import Selection, compare
+from .item_matrix import reliability
 from .disclosure import minimum
 from .schema import (answers_table, attribute_names, default_db_path, quote, recorded_minimum,
                      set_minimum)
@@ -13,5 +14,5 @@ from .session import connect_waiting as connect      # waits while the dashboard
 __all__ = ["NOT_GIVEN", "QueryError", "Result", "Selection", "answers_table", "archetype_mix",
            "attribute_labels", "attribute_names", "attribute_values", "compare", "connect", "default_db_path",
            "delete_wave", "group_scores", "item_distribution", "minimum", "overview", "quote",
-           "recorded_minimum", "rename_wave", "scope", "session", "set_minimum", "shares",
+           "recorded_minimum", "reliability", "rename_wave", "scope", "session", "set_minimum", "shares",
            "trends", "wave_row", "waves"]

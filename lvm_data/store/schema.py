@@ -136,8 +136,11 @@ def ensure_dimension(cur, name: str) -> None:
 
 
 def wave_dimensions(cur, wave_ids: list[int]) -> list[str]:
-    """Dimensions measured in these waves, in instrument order."""
+    """Bipolar dimensions measured in these waves, in instrument order: the ones orientation,
+    balance and archetypes are about. A custom dimension with a single pole (a plain scale,
+    for reliability) is left out here; ``scale_dimensions`` lists every dimension."""
     marks = ", ".join("?" * len(wave_ids))
     rows = cur.execute(f"SELECT dimension FROM items WHERE wave_id IN ({marks}) "
-                       "GROUP BY dimension ORDER BY min(position), dimension", wave_ids).fetchall()
+                       "GROUP BY dimension HAVING count(DISTINCT pole) = 2 "
+                       "ORDER BY min(position), dimension", wave_ids).fetchall()
     return [r[0] for r in rows]

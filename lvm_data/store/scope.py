@@ -16,6 +16,9 @@ from ..scoring import GROUP_COLUMNS
 from .compare import COLUMNS as COMPARE_COLUMNS
 from .compare import Selection, compare
 from .figures import archetype_mix, item_distribution, overview
+from .item_matrix import COLUMNS as RELIABILITY_COLUMNS
+from .item_matrix import DETAIL as RELIABILITY_DETAIL
+from .item_matrix import reliability
 from .read import QueryError, Result, attribute_values, group_scores, trends, waves
 
 OUTSIDE = "Nothing in this link's scope matches these filters."
@@ -98,6 +101,10 @@ class Scoped:
         return self._run(item_distribution, ["item_id", "text", "pole", "reverse", "value",
                                              "label", "count", "share"], cur, wave,
                          where, dimension=dimension, min_group_size=min_group_size)
+
+    def reliability(self, cur, wave=None, where=None, min_group_size=None) -> Result:
+        return self._run(reliability, RELIABILITY_COLUMNS + RELIABILITY_DETAIL, cur, wave,
+                         where, min_group_size=min_group_size)
 
     def overview(self, cur, wave=None, where=None, min_group_size=None) -> Result:
         result = self._run(overview, OVERVIEW_COLUMNS, cur, wave, where,

@@ -317,7 +317,8 @@ def _pole_sql(instrument: Instrument, dim: str, pole: str, present: set[str],
 
 def _insert_respondents(cur, wave_id: int, plan: Plan, instrument: Instrument,
                         meta: WaveMeta, file_wave: str | None) -> int:
-    """Attributes and pole scores in one pass; a dimension counts only with both poles."""
+    """Attributes and pole scores in one pass; a dimension counts only with both poles (a
+    custom dimension with one pole keeps that pole's score, and never counts on orientation)."""
     present = set(plan.attributes.values())
     attrs = [*FIXED, *sorted(present - set(FIXED))]
     poles, inner, params = [], [], []
@@ -328,7 +329,9 @@ def _insert_respondents(cur, wave_id: int, plan: Plan, instrument: Instrument,
             inner.append(f"{expr} AS {alias}")
             params += p
             other = f"_m{i}" if alias.startswith("_l") else f"_l{i}"
-            poles.append((pole_column(dim, pole), f"CASE WHEN {other} IS NOT NULL THEN {alias} END"))
+            keep = (f"CASE WHEN {other} IS NOT NULL THEN {alias} END"
+                    if len(instrument.poles_of(dim)) == 2 else alias)   # a one-pole scale
+            poles.append((pole_column(dim, pole), keep))
     target = ", ".join([*(quote(c) for c in attrs), *(c for c, _ in poles)])
     select = ", ".join([*(quote(c) if c in present else "NULL" for c in attrs),
                         *(e for _, e in poles)])
