@@ -18,6 +18,7 @@ from .formats import TOOLS, ImportProblem
 from .instrument import InstrumentError, instrument_csv, load_codebook, load_default
 from .scoring import GROUP_COLUMNS
 from .settings import SettingsError
+from .reliability_cli import add_parser as add_reliability_parser
 from .share_cli import add_parser as add_share_parser
 
 EXPECTED_ERRORS = (ImportProblem, InstrumentError, SettingsError, store.QueryError, ValueError,
@@ -202,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     _import_parser(sub)
     _scores_parser(sub)
     _figure_parsers(sub)
+    add_reliability_parser(sub, _selection_args, _where)
     p = sub.add_parser("waves", help="list the imported waves")
     _db(p)
     p.set_defaults(func=cmd_waves)
