@@ -3,7 +3,7 @@ import streamlit as st
 
 from lvm_data import charts
 from lvm_data.store import QueryError
-from lvm_ui import common, layout
+from lvm_ui import common, layout, reliability_view
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -38,6 +38,8 @@ def main() -> None:
         return
     common.hidden_note(groups)
     common.chart(charts.group_pole_bars(rows, dim, smin, smax), "group-poles")
+    st.subheader("Reliability", anchor=False)
+    reliability_view.panel(f, dim)
 
 
 main()

@@ -34,6 +34,8 @@ class Scale:
     pole: str                 # "" for a whole dimension
     items: tuple[str, ...]
     reverse: tuple[bool, ...]
+    judge_items: bool = True  # flag weak items here; not in a two-pole dimension's whole
+                              # scale, whose two poles need not be one thing: in their pole
 
 
 def _item_table(cur, wave_id: int) -> pd.DataFrame:
@@ -65,7 +67,7 @@ def scales(table: pd.DataFrame) -> list[Scale]:
                 out.append(Scale(f"{dim}:{pole}", dim, pole, tuple(part["item_id"]),
                                  tuple(bool(r) for r in part["reverse"])))
         out.append(Scale(dim, dim, "", tuple(rows["item_id"]),
-                         tuple(bool(r) for r in rows["reverse"])))
+                         tuple(bool(r) for r in rows["reverse"]), len(poles) == 1))
     return out
 
 
@@ -99,7 +101,8 @@ def _rows(scale: Scale, stats: rel.ScaleStats, text: dict) -> tuple[dict, list[d
            "flag": stats.flag, "omega_note": stats.omega_note}
     items = [{"scale": scale.key, "item": s.item, "text": text.get(s.item, s.item),
               "reverse": s.reverse, "item_total": s.item_total,
-              "alpha_if_deleted": s.alpha_if_deleted, "flag": s.flag}
+              "alpha_if_deleted": s.alpha_if_deleted,
+              "flag": s.flag if scale.judge_items else None}
              for s in stats.item_stats]
     return row, items
 

@@ -1,0 +1,52 @@
+"""The reliability panel on the Data and Dimensions pages, and a database of one-pole scales
+(the Big Five file) on every page: nothing may crash where there is no orientation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lvm_data import ingest
+from lvm_data.instrument import load_codebook
+from tests.test_app import app, db
+
+FIX = Path(__file__).parent / "fixtures"
+PAGES = ["overview", "teams", "dimensions", "compare", "map", "trends", "data"]
+
+
+def _frames(at) -> list:
+    return [d.value for d in at.dataframe]
+
+
+def test_data_page_shows_the_reliability_of_the_selected_wave():
+    at = app("data")
+    assert any(h.value == "Reliability of the scales" for h in at.header)
+    table = next(f for f in _frames(at) if "Alpha" in f.columns)
+    assert "Vision vs Execution — leadership pole" in set(table["Scale"])
+    assert "Vision vs Execution (all items)" in set(table["Scale"])
+    assert (table["n"] >= 5).all()
+    assert any("Listwise" in c.value for c in at.caption)
+
+
+def test_dimensions_page_has_a_reliability_section_for_its_dimension():
+    at = app("dimensions")
+    table = next(f for f in _frames(at) if "Alpha" in f.columns)
+    assert len(table) == 3 and table["Scale"].str.startswith("Vision vs Execution").all()
+
+
+@pytest.fixture
+def big_five():
+    con = db()
+    ingest.import_file(con, FIX / "external" / "bfi.csv", ingest.Options(
+        wave="bfi", codebook=load_codebook(FIX / "codebooks" / "bfi_big_five.csv")))
+    con.close()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_single_pole_scales_break_no_page(big_five, page):
+    at = app(page)
+    assert not at.exception
+    if page == "data":
+        table = next(f for f in _frames(at) if "Alpha" in f.columns)
+        assert "Openness (all items)" in set(table["Scale"])
+        assert "⚠ below 0.70 (0.603)" in set(table["Check"])
