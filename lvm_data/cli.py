@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import ingest, store, tempfiles
+from . import ingest, quality, store, tempfiles
 from .export import csv_text
 from .formats import TOOLS, ImportProblem
 from .instrument import InstrumentError, instrument_csv, load_codebook, load_default
@@ -62,7 +62,9 @@ def cmd_import(args) -> int:
         wave=args.wave, codebook=load_codebook(args.codebook) if args.codebook else None,
         tool=args.tool, include_partial=args.include_partial, skip_invalid=args.skip_invalid,
         wave_date=date.fromisoformat(args.date) if args.date else None,
-        replace=tuple(args.replace or ()), as_new_wave=args.as_new_wave)
+        replace=tuple(args.replace or ()), as_new_wave=args.as_new_wave,
+        exclude_flagged=None if args.exclude_flagged is None
+        else quality.parse_flags(args.exclude_flagged, "--exclude-flagged"))
     # a dry run checks the file alone: the database is not created, changed or even opened
     # (opening takes a lock, which would also fail while the app holds the file)
     con = store.connect(":memory:" if args.dry_run else args.db)
@@ -234,6 +236,9 @@ def _import_parser(sub) -> None:
                    help="leave out rows with answers off the scale instead of stopping")
     p.add_argument("--dry-run", action="store_true", help="print the validation report only "
                    "(checks the file alone; the database is not opened)")
+    p.add_argument("--exclude-flagged", metavar="FLAGS", help="leave careless responses out "
+                   "of every score: straightliners,speeders or none (default: the settings "
+                   "file's exclude_flagged); recorded with the wave")
     again = p.add_mutually_exclusive_group()
     again.add_argument("--replace", action="append", metavar="WAVE",
                        help="the file is a re-export of this wave: replace it (one transaction)")

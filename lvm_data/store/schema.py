@@ -72,9 +72,10 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(path, read_only=read_only)
     if not read_only:
+        from .quality import SCHEMA as QUALITY     # late: both build on this module
         from .shares import SCHEMA as SHARES       # late: shares reads through this module
         with _lock:
-            con.execute(SCHEMA + SHARES)
+            con.execute(SCHEMA + SHARES + QUALITY)
             _seed_attributes(con)
             _record_minimum(con)
     return con

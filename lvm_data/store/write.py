@@ -17,6 +17,7 @@ from ..instrument import Instrument
 from ..keyfile import keyed_hash
 from ..scoring import min_answered
 from .schema import FIXED_ATTRIBUTES as FIXED
+from .quality import TABLES as QUALITY_TABLES
 from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
 
 
@@ -37,6 +38,7 @@ class Plan:
     last_item_key: str | None = None              # SurveyMonkey: blank last item = dropped out
     include_partial: bool = False
     row_offset: int = 1                           # spreadsheet row of the first data row
+    duration: tuple[str, list] = ("NULL::DOUBLE", [])   # seconds per row (store.quality)
 
 
 def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = frozenset(),
@@ -194,6 +196,8 @@ def build_clean(cur, plan: Plan, rid_base: int) -> None:
         expr, p = _case(key, plan.value_maps.get(key, {}))
         cols.append(f"{expr} AS {quote(item)}")
         params += p
+    cols.append(f"{plan.duration[0]} AS duration_s")
+    params += plan.duration[1]
     flags, flag_params = _flags_sql(plan)
     if plan.key_secret is not None:
         _register_hmac(cur, plan.key_secret)
@@ -361,7 +365,7 @@ def remove_wave(cur, name: str) -> int:
         raise ValueError(f"no wave named {name!r}")
     wave_id = row[0]
     n = cur.execute("DELETE FROM respondents WHERE wave_id = ?", [wave_id]).fetchone()[0]
-    for table in ("items", "waves"):
+    for table in ("items", "waves", *QUALITY_TABLES):
         cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
     cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
     return int(n)
