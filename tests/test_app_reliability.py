@@ -50,3 +50,34 @@ def test_single_pole_scales_break_no_page(big_five, page):
         table = next(f for f in _frames(at) if "Alpha" in f.columns)
         assert "Openness (all items)" in set(table["Scale"])
         assert "⚠ below 0.70 (0.603)" in set(table["Check"])
+
+
+def test_data_quality_page_for_the_admin():
+    at = app("quality")
+    assert at.title[0].value == "Data quality"
+    labels = [m.label for m in at.metric]
+    assert labels[:2] == ["Checked at import", "Straight-lining"]
+    assert len(at.get("plotly_chart")) == 1
+    assert any("no completion times" in c.value for c in at.caption)
+
+
+def test_no_data_quality_page_through_a_link():
+    from tests.test_access import make_link
+    link = make_link()
+    at = app(share=link.id)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/quality.py")
+
+
+def test_a_link_reaches_reliability_only_inside_its_scope():
+    from lvm_data import store
+    from tests.test_access import make_link
+    make_link()
+    con = db()
+    scoped = store.scope.Scoped(store.scope.Scope(where={"department": ["Sales"]}))
+    inside = scoped.reliability(con.cursor())
+    sales = store.reliability(con.cursor(), where={"department": ["Sales"]})
+    assert inside.table.equals(sales.table) and not inside.empty
+    outside = scoped.reliability(con.cursor(), where={"department": ["Engineering"]})
+    assert outside.empty and outside.message == store.scope.OUTSIDE
+    con.close()

@@ -27,6 +27,7 @@ from tools.serve import full_height, launch, server, wait_drawn  # noqa: E402
 
 PAGES = {"overview": "overview", "teams": "teams", "dimensions": "dimensions",
          "compare": "compare", "map": "map", "trends": "trends", "data": "data",
+         "quality": "quality",
          # A share link with filters and one unknown parameter: the notice and the link.
          "teams-filtered": "teams?department=Engineering&department=Sales&group=Role&foo=bar",
          # Narrowed below the anonymity minimum: the explanation instead of numbers.
