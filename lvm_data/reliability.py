@@ -1,10 +1,12 @@
 """How far a scale's items measure one thing: Cronbach's alpha with its confidence interval,
 McDonald's omega, and the item analysis that says which item to look at.
 
-Pure numpy/scipy on a complete respondent x item matrix of reverse-scored answers (listwise:
-only respondents who answered every item of the scale), so every number is testable without a
-database. ``store.item_matrix`` fetches the matrix for a selection and applies the anonymity
-rules; this module never sees fewer respondents than the minimum.
+Pure numpy/scipy on the item covariance matrix of a scale's complete, reverse-scored answers
+(listwise: only respondents who answered every item of the scale) and their number, so every
+number is testable without a database. Every statistic here is a function of that matrix, so
+``store.item_matrix`` lets DuckDB compute it in one scan (a million respondents never travel to
+Python) and applies the anonymity rules; ``analyse`` takes raw answers, for tests and callers
+that have them.
 
 - alpha = k/(k-1) * (1 - sum of item variances / variance of the sum), as
   ``stats.cronbach_alpha`` (and R's ``psych::alpha`` raw_alpha on complete data).
@@ -73,6 +75,15 @@ def alpha(matrix) -> float:
     return cronbach_alpha(x)
 
 
+def alpha_from_cov(cov) -> float:
+    """k/(k-1) * (1 - trace / sum of all covariances): the same alpha from the matrix."""
+    cov = np.asarray(cov, dtype=float)
+    k, total = len(cov), float(cov.sum()) if len(cov) else 0.0
+    if k < 2 or not np.isfinite(total) or total <= 0:
+        return float("nan")
+    return float(k / (k - 1) * (1 - np.trace(cov) / total))
+
+
 def feldt_ci(alpha_value: float, n: int, k: int, confidence: float = CONFIDENCE):
     """Feldt's interval for alpha from n respondents and k items (``psych::alpha.ci``)."""
     if not np.isfinite(alpha_value) or n < 2 or k < 2:
@@ -86,17 +97,26 @@ def feldt_ci(alpha_value: float, n: int, k: int, confidence: float = CONFIDENCE)
 
 def corrected_item_total(matrix) -> np.ndarray:
     """Each item's Pearson correlation with the sum of the *other* items (NaN: no spread)."""
-    x = np.asarray(matrix, dtype=float)
-    rest = x.sum(axis=1, keepdims=True) - x
-    xc, rc = x - x.mean(axis=0), rest - rest.mean(axis=0)
+    return item_total_from_cov(np.cov(np.asarray(matrix, dtype=float), rowvar=False))
+
+
+def item_total_from_cov(cov) -> np.ndarray:
+    """cov(x_j, T - x_j) / sd(x_j) sd(T - x_j), with T the sum of the items."""
+    cov = np.atleast_2d(np.asarray(cov, dtype=float))
+    row, var, total = cov.sum(axis=1), np.diag(cov), cov.sum()
     with np.errstate(invalid="ignore", divide="ignore"):
-        r = (xc * rc).sum(axis=0) / np.sqrt((xc ** 2).sum(axis=0) * (rc ** 2).sum(axis=0))
+        r = (row - var) / np.sqrt(var * (total - 2 * row + var))
     return np.where(np.isfinite(r), r, np.nan)
 
 
 def alpha_if_deleted(matrix) -> np.ndarray:
-    x = np.asarray(matrix, dtype=float)
-    return np.array([alpha(np.delete(x, j, axis=1)) for j in range(x.shape[1])])
+    return deleted_from_cov(np.cov(np.asarray(matrix, dtype=float), rowvar=False))
+
+
+def deleted_from_cov(cov) -> np.ndarray:
+    cov = np.atleast_2d(np.asarray(cov, dtype=float))
+    keep = ~np.eye(len(cov), dtype=bool)
+    return np.array([alpha_from_cov(cov[np.ix_(keep[j], keep[j])]) for j in range(len(cov))])
 
 
 def _minres(cov: np.ndarray) -> tuple[np.ndarray | None, str | None]:
@@ -124,12 +144,15 @@ def _minres(cov: np.ndarray) -> tuple[np.ndarray | None, str | None]:
 def omega_total(matrix) -> tuple[float | None, str | None]:
     """McDonald's omega total from a one-factor minres fit, or (None, why not)."""
     x = np.asarray(matrix, dtype=float)
-    k = x.shape[1]
+    return omega_from_cov(np.cov(x, rowvar=False) if x.shape[0] > 1 else None, *x.shape)
+
+
+def omega_from_cov(cov, n: int, k: int) -> tuple[float | None, str | None]:
     if k < 3:
         return None, "needs at least 3 items (a one-factor model of 2 items is not identified)"
-    if x.shape[0] <= k:
+    if n <= k or cov is None:
         return None, "needs more respondents than items"
-    cov = np.cov(x, rowvar=False)
+    cov = np.asarray(cov, dtype=float)
     if np.any(np.diag(cov) <= 0):
         return None, "an item has no spread (everyone gave the same answer)"
     lam, why = _minres(cov)
@@ -154,13 +177,26 @@ def analyse(matrix, item_ids: list[str], reverse: list[bool] | None = None,
             confidence: float = CONFIDENCE) -> ScaleStats:
     """Every reliability figure of one scale from its complete, reverse-scored answers."""
     x = np.asarray(matrix, dtype=float).reshape(-1, len(item_ids))
-    n, k = x.shape
+    cov = np.cov(x, rowvar=False).reshape(x.shape[1], x.shape[1]) if len(x) > 1 else None
+    return analyse_cov(cov, len(x), item_ids, reverse, confidence)
+
+
+def analyse_cov(cov, n: int, item_ids: list[str], reverse: list[bool] | None = None,
+                confidence: float = CONFIDENCE) -> ScaleStats:
+    """The same from the covariance matrix (n - 1 denominator) of those answers and their n."""
+    k = len(item_ids)
     reverse = list(reverse) if reverse is not None else [False] * k
-    a = alpha(x)
+    if cov is None or n < 2:
+        return ScaleStats(n, k, float("nan"), float("nan"), float("nan"), None,
+                          "too few respondents", tuple(ItemStats(i, bool(rv), float("nan"),
+                                                            float("nan"), None)
+                                                  for i, rv in zip(item_ids, reverse)))
+    cov = np.asarray(cov, dtype=float)
+    a = alpha_from_cov(cov)
     low, high = feldt_ci(a, n, k, confidence)
-    omega, why = omega_total(x) if n >= 2 else (None, "too few respondents")
-    if k >= 2 and n >= 2:
-        r, deleted = corrected_item_total(x), alpha_if_deleted(x)
+    omega, why = omega_from_cov(cov, n, k)
+    if k >= 2:
+        r, deleted = item_total_from_cov(cov), deleted_from_cov(cov)
     else:
         r, deleted = np.full(k, np.nan), np.full(k, np.nan)
     stats = tuple(ItemStats(i, bool(rev), float(rj), float(dj), _item_flag(rj, rev) if k >= 2
