@@ -81,3 +81,17 @@ def test_a_link_reaches_reliability_only_inside_its_scope():
     outside = scoped.reliability(con.cursor(), where={"department": ["Engineering"]})
     assert outside.empty and outside.message == store.scope.OUTSIDE
     con.close()
+
+
+def test_data_quality_page_with_flagged_and_timed_responses(tmp_path):
+    from tests.test_quality import write_export
+    con = db()
+    ingest.import_file(con, write_export(tmp_path / "timed.csv"),
+                       ingest.Options(wave="timed", exclude_flagged=("straightliners",)))
+    con.close()
+    at = app("quality")
+    values = {m.label: m.value for m in at.metric}
+    assert values["Straight-lining"] == "6 (15.0%)" and values["Speeders"] == "5 (12.5%)"   # of the 40 checked
+    assert values["Left out at import"] == "6" and values["Checked at import"] == "40"
+    assert any("Median completion time" in c.value for c in at.caption)
+    assert any("straight-lining (recorded when it was imported)" in m.value for m in at.markdown)

@@ -159,3 +159,13 @@ def test_the_record_is_json_of_known_flags(tmp_path, con):
                        ingest.Options(wave="w", exclude_flagged=("straightliners",)))
     raw = con.execute("SELECT excluded_flags FROM wave_quality").fetchone()[0]
     assert json.loads(raw) == ["straightliners"]
+
+
+def test_missingness_chart_never_draws_a_masked_bar():
+    from lvm_data.charts import missingness_bars
+    table = pd.DataFrame({"item_id": ["A1", "B<b>2</b>"], "text": ["x", "<a href=x>y</a>"],
+                          "dimension": ["d", "d"], "missing": [None, 10],
+                          "share": [None, 0.25], "shown": ["fewer than 5", "25.0%"]})
+    bar = missingness_bars(table).data[0]
+    assert list(bar.x) == [0, 25.0] and list(bar.text) == ["fewer than 5", "25.0%"]
+    assert "<b>" not in "".join(bar.y) and "<a href" not in "".join(bar.hovertext)
