@@ -42,14 +42,22 @@ def scale_table(table: pd.DataFrame) -> pd.DataFrame:
                   for f, a in zip(table["flag"], table["alpha"])]})
 
 
+def _check(flag, scale: str, whole: set[str]) -> str:
+    if isinstance(flag, str):
+        return f"⚠ {flag}"
+    return "judged in its pole" if scale in whole else "ok"
+
+
 def item_table(items: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     labels = {r["scale"]: _scale_label(r) for _, r in table.iterrows()}
+    poled = set(table.loc[table["pole"] != "", "dimension"])
+    whole = {r["scale"] for _, r in table.iterrows() if not r["pole"] and r["dimension"] in poled}
     return pd.DataFrame({
         "Scale": items["scale"].map(labels), "Item": items["item"],
         "Reverse-keyed": ["yes" if r else "" for r in items["reverse"]],
         "Item–rest r": [_fmt(r) for r in items["item_total"]],
         "Alpha if deleted": [_fmt(a) for a in items["alpha_if_deleted"]],
-        "Check": [f"⚠ {f}" if isinstance(f, str) else "ok" for f in items["flag"]],
+        "Check": [_check(f, sc, whole) for f, sc in zip(items["flag"], items["scale"])],
         "Text": items["text"]})
 
 

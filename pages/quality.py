@@ -37,11 +37,13 @@ def flags_section(cur, wave: str, k: int) -> None:
         st.caption(f"Median completion time: {extra['median_duration_s'] / 60:.1f} minutes; "
                    "a speeder took less than a third of it.")
     now = quality.excluded_by_settings()
-    st.markdown(f"**Excluded from every score in this wave:** "
-                f"{_setting_text(extra['excluded_flags'])} (recorded when it was imported). "
-                f"The current setting `exclude_flagged` excludes {_setting_text(list(now))}; "
-                "it applies to the next import only, so this wave's numbers stay as they "
-                "were. Import the file again, replacing the wave, to apply it here.")
+    text = (f"**Excluded from every score in this wave:** "
+            f"{_setting_text(extra['excluded_flags'])} (recorded when it was imported).")
+    if list(now) != list(extra["excluded_flags"]):
+        text += (f" The current setting `exclude_flagged` excludes {_setting_text(list(now))}; "
+                 "it applies to the next import only, so this wave's numbers stay as they "
+                 "were. Import the file again, replacing the wave, to apply it here.")
+    st.markdown(text)
 
 
 def main() -> None:
