@@ -57,37 +57,39 @@ def duration_sql(timing: Timing) -> tuple[str, list]:
 
 
 def mark(cur, items: list[str], exclude: tuple[str, ...]) -> None:
-    """Flag the staged rows, and turn flagged rows into import problems as the setting says."""
+    """Flag the staged rows (a narrow side table, so ``clean`` is not rewritten), and turn
+    flagged rows into import problems as the setting says."""
     cols = ", ".join(quote(i) for i in items)
     answered = " + ".join(f"({quote(i)} IS NOT NULL)::INTEGER" for i in items)
     need = max(MIN_STRAIGHT_ITEMS, -(-len(items) // 2))
     cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE clean AS
-        SELECT c.*, ({answered}) >= ? AND least({cols}) = greatest({cols}) AS _straight,
-               coalesce(c.duration_s < m.median * ?, FALSE) AS _speeder
+        CREATE OR REPLACE TEMP TABLE quality_flags AS
+        SELECT c.rid, c.duration_s,
+               coalesce(({answered}) >= ? AND least({cols}) = greatest({cols}), FALSE) AS straight,
+               coalesce(c.duration_s < m.median * ?, FALSE) AS speeder
         FROM clean c LEFT JOIN (
             SELECT coalesce(wave_name, '') AS w, median(duration_s) AS median FROM clean
             WHERE problem IS NULL GROUP BY 1) m ON m.w = coalesce(c.wave_name, '')""",
                 [need, SPEED_FRACTION])
-    reasons = [(flag, PROBLEMS[flag]) for flag in FLAGS if flag in exclude]
-    for flag, reason in reasons:
-        column = "_straight" if flag == STRAIGHTLINERS else "_speeder"
-        cur.execute(f"UPDATE clean SET problem = ? WHERE problem IS NULL AND {column}", [reason])
+    for flag in (f for f in FLAGS if f in exclude):
+        column = "straight" if flag == STRAIGHTLINERS else "speeder"
+        cur.execute(f"UPDATE clean SET problem = ? WHERE problem IS NULL AND rid IN "
+                    f"(SELECT rid FROM quality_flags WHERE {column})", [PROBLEMS[flag]])
 
 
 def record(cur, wave_id: int, file_wave: str | None, exclude: tuple[str, ...]) -> None:
     """Store the imported respondents' flags and the wave's quality record."""
-    same = "coalesce(wave_name, '') = coalesce(?, '')"
-    cur.execute(f"INSERT INTO response_quality SELECT rid, ?, duration_s, _straight, _speeder "
-                f"FROM clean WHERE problem IS NULL AND {same}", [wave_id, file_wave])
-    checked = "(problem IS NULL OR problem IN (?, ?))"
-    reasons = [PROBLEMS[f] for f in FLAGS]
+    rows = ("FROM clean c JOIN quality_flags q ON q.rid = c.rid "
+            "WHERE coalesce(c.wave_name, '') = coalesce(?, '')")
+    cur.execute(f"INSERT INTO response_quality SELECT c.rid, ?, q.duration_s, q.straight, "
+                f"q.speeder {rows} AND c.problem IS NULL", [wave_id, file_wave])
     cur.execute(f"""
         INSERT INTO wave_quality SELECT ?, ?, count(*),
-            count(*) FILTER (WHERE _straight), count(*) FILTER (WHERE _speeder),
-            count(*) FILTER (WHERE problem IS NOT NULL), count(duration_s), median(duration_s)
-        FROM clean WHERE {checked} AND {same}""",
-                [wave_id, json.dumps(list(exclude)), *reasons, file_wave])
+            count(*) FILTER (WHERE q.straight), count(*) FILTER (WHERE q.speeder),
+            count(*) FILTER (WHERE c.problem IS NOT NULL), count(q.duration_s),
+            median(q.duration_s)
+        {rows} AND (c.problem IS NULL OR c.problem IN (?, ?))""",
+                [wave_id, json.dumps(list(exclude)), file_wave, *(PROBLEMS[f] for f in FLAGS)])
 
 
 def masked(count: int, total: int, k: int) -> str | None:

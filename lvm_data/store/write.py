@@ -74,7 +74,7 @@ def sample_rows(cur, read_csv_fragment: str, params: list, limit: int = 2000) ->
 
 def drop_staging(cur) -> None:
     cur.execute("DROP VIEW IF EXISTS staging; DROP TABLE IF EXISTS raw_staging; "
-                "DROP TABLE IF EXISTS clean")
+                "DROP TABLE IF EXISTS clean; DROP TABLE IF EXISTS quality_flags")
 
 
 def value_counts(cur, keys: list[str]) -> pd.DataFrame:
