@@ -32,14 +32,14 @@ def main() -> None:
                "reverse-keyed items are marked and shown as answered.")
     common.withheld_note(dist)
     common.chart(charts.likert_bars(dist.table, smin, smax), "items")
+    st.subheader("Reliability", anchor=False)
+    reliability_view.panel(f, dim)
     st.subheader(f"Pole scores by {common.attr_label(by).lower()}", anchor=False)
     groups, rows = f.scores_with_all(by)
     if common.nothing_shown(groups, rows):
         return
     common.hidden_note(groups)
     common.chart(charts.group_pole_bars(rows, dim, smin, smax), "group-poles")
-    st.subheader("Reliability", anchor=False)
-    reliability_view.panel(f, dim)
 
 
 main()

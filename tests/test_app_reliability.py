@@ -46,6 +46,10 @@ def big_five():
 def test_single_pole_scales_break_no_page(big_five, page):
     at = app(page)
     assert not at.exception
+    if page == "dimensions":                     # its scales are what the page offers
+        assert at.selectbox(key="dimension").options[0] == "Agreeableness"
+        table = next(f for f in _frames(at) if "Alpha" in f.columns)
+        assert list(table["Scale"]) == ["Agreeableness (all items)"]
     if page == "data":
         table = next(f for f in _frames(at) if "Alpha" in f.columns)
         assert "Openness (all items)" in set(table["Scale"])
