@@ -154,3 +154,50 @@ def test_codebook_scales_and_errors(bfi_db, tmp_path, capsys):
     book.write_text("question,item,dimension,pole\nX1,X1,open,leadership\n")
     code, _, err = run(capsys, "reliability", "--db", str(bfi_db), "--codebook", str(book))
     assert code == 2 and "'X1' is not in this wave" in err
+
+
+def _one_skip(tmp_path, con):
+    """The planted org, with one Sales person skipping one Vision-vs-Execution item."""
+    rows = planted.rows()
+    rows[5]["VE_M1"] = ""                                   # Sales - North
+    path = tmp_path / "skip.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = __import__("csv").DictWriter(fh, fieldnames=planted.HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+    ingest.import_file(con, path, ingest.Options(wave="w"))
+    return con.cursor()
+
+
+def test_two_scales_on_sets_one_person_apart_are_not_both_shown(tmp_path, con):
+    """VE:leadership is complete for all 21 of Sales, the whole dimension for 20: both share
+    the leadership items, so their figures side by side would be about one person. The
+    whole dimension (more items, fewer people) is withheld; the management pole, complete
+    for the same 20, stays."""
+    cur = _one_skip(tmp_path, con)
+    result = store.reliability(cur, where={"department": ["Sales"]})
+    shown = set(result.table["scale"])
+    assert {"vision_execution:leadership", "vision_execution:management"} <= shown
+    assert "vision_execution" not in shown and "people_process" in shown
+    assert "shares items with it" in result.message
+    whole_wave = set(store.reliability(cur).table["scale"])    # 57 vs 56: the same person
+    assert "vision_execution" not in whole_wave and "people_process" in whole_wave   # 57 vs 52
+
+
+def test_crafted_codebook_scales_cannot_isolate_a_skipper(tmp_path, con):
+    """Alpha if VE_M1 is deleted from X = {VE_L1, VE_L2, VE_M1} and alpha if VE_L3 is deleted
+    from Y = {VE_L1, VE_L2, VE_L3} are both the alpha of {VE_L1, VE_L2}, on 20 and 21 people."""
+    cur = _one_skip(tmp_path, con)
+    table = _codebook_scales(cur, {"x": ["VE_L1", "VE_L2", "VE_M1"],
+                                   "y": ["VE_L1", "VE_L2", "VE_L3"]})
+    assert len(table) == 1
+    apart = _codebook_scales(cur, {"x": ["VE_L1", "VE_L2", "VE_M1"],
+                                   "y": ["VE_L3", "VE_L4", "VE_M2"]})    # nothing shared
+    assert len(apart) == 2
+
+
+def _codebook_scales(cur, scales: dict[str, list[str]]):
+    from lvm_data.instrument import Instrument, Item
+    items = tuple(Item(i, dim, "leadership", False, i) for dim, ids in scales.items() for i in ids)
+    return store.reliability(cur, where={"department": ["Sales"]},
+                             instrument=Instrument(items, 1, 5, "custom")).table

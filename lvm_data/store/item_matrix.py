@@ -117,6 +117,33 @@ def _rows(scale: Scale, stats: rel.ScaleStats, text: dict) -> tuple[dict, list[d
     return row, items
 
 
+def _shared(found: list[Scale]) -> list[tuple[Scale, Scale, tuple[str, ...]]]:
+    """Pairs of scales sharing at least two items, with the union of their items: figures of
+    the two (alpha if an item is deleted, item-rest correlations) can be about the same items,
+    computed on two sets of respondents that differ by those who skipped a non-shared item."""
+    out = []
+    for i, a in enumerate(found):
+        for b in found[i + 1:]:
+            if len(set(a.items) & set(b.items)) >= 2:
+                out.append((a, b, tuple(dict.fromkeys(a.items + b.items))))
+    return out
+
+
+def _overlap_reasons(pairs, verdict, withheld: dict, k: int) -> dict[str, str]:
+    """The remainder rule between scales of one selection: both scales of a pair must hold 0
+    or at least k respondents beyond those complete on both; else the one with more items
+    (fewer respondents) is withheld too."""
+    out = {}
+    for a, b, _ in pairs:
+        if a.key in withheld or b.key in withheld or a.key in out or b.key in out:
+            continue
+        both = verdict.n.at[ALL, f"both:{a.key}|{b.key}"]
+        extra = [verdict.n.at[ALL, f"scale:{s.key}"] - both for s in (a, b)]
+        if any(0 < e < k for e in extra):
+            out[max((a, b), key=lambda s: len(s.items)).key] = disclosure.REMAINDER
+    return out
+
+
 def reliability(cur, wave: str | None = None, where: dict | None = None,
                 min_group_size: int | None = None,
                 instrument: Instrument | None = None) -> Result:
@@ -130,8 +157,11 @@ def reliability(cur, wave: str | None = None, where: dict | None = None,
     if instrument is not None:
         table = _from_instrument(table, instrument)
     found = scales(table)
+    pairs = _shared(found)
     bases = {"all": "count(*)",
-             **{f"scale:{s.key}": f"count(*) FILTER (WHERE {_complete(s.items)})" for s in found}}
+             **{f"scale:{s.key}": f"count(*) FILTER (WHERE {_complete(s.items)})" for s in found},
+             **{f"both:{a.key}|{b.key}": f"count(*) FILTER (WHERE {_complete(u)})"
+                for a, b, u in pairs}}
     population, _ = _verdicts(cur, wave_id, where, None, bases, k, answers=True)
     n = _population_n(population)
     extra = {"wave": info["name"], "listwise": LISTWISE,
@@ -139,16 +169,23 @@ def reliability(cur, wave: str | None = None, where: dict | None = None,
     if (why := refused(population, k)) is not None:
         return Result(_empty(COLUMNS + DETAIL), k, n, message=why, extra=extra)
     reasons = {s.key: r for s in found if (r := population.reason(ALL, f"scale:{s.key}"))}
-    shown = [s for s in found if s.key not in reasons]
+    overlap = _overlap_reasons(pairs, population, reasons, k)
+    shown = [s for s in found if s.key not in reasons and s.key not in overlap]
     text = dict(zip(table["item_id"], table["text"]))
     rows, items = [], []
-    for scale, (n, cov) in zip(shown, covariances(cur, wave_id, shown, where) if shown else []):
-        stats = rel.analyse_cov(cov if n >= 2 else None, n, list(scale.items),
+    for scale, (m, cov) in zip(shown, covariances(cur, wave_id, shown, where) if shown else []):
+        stats = rel.analyse_cov(cov if m >= 2 else None, m, list(scale.items),
                                 list(scale.reverse))
         row, item_rows = _rows(scale, stats, text)
         rows.append(row)
         items += item_rows
     extra["items"] = pd.DataFrame(items, columns=ITEM_COLUMNS)
     out = pd.DataFrame(rows, columns=COLUMNS + DETAIL)
-    message = disclosure.describe(reasons, k, label=lambda key: f"scale {key}")
-    return Result(out, k, n, message=message, extra=extra)
+    notes = [disclosure.describe(reasons, k, label=lambda key: f"scale {key}")]
+    if overlap:
+        notes.append(f"Withheld to protect anonymity: {', '.join(f'scale {s}' for s in overlap)} "
+                     f"(its respondents differ from those of a scale that shares items with it "
+                     f"by fewer than {k} people, so comparing the two would reveal their "
+                     "answers).")
+    message = " ".join(n for n in notes if n) or None
+    return Result(out, k, n, message=message, extra=extra | {"withheld": reasons | overlap})
