@@ -70,7 +70,7 @@ def _show(frame: pd.DataFrame, max_rows: int = 40) -> None:
 def panel(f, dimension: str | None = None) -> None:
     """Reliability of the selection's scales (of one dimension when given)."""
     result = common.query(f.version, "reliability", wave=f.wave, where=f.where,
-                          min_group_size=f.min_group)
+                          min_group_size=f.min_group, dimension=dimension)
     if common.withheld(result):
         return
     table, items = result.table, result.extra["items"]

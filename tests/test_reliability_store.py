@@ -201,3 +201,12 @@ def _codebook_scales(cur, scales: dict[str, list[str]]):
     items = tuple(Item(i, dim, "leadership", False, i) for dim, ids in scales.items() for i in ids)
     return store.reliability(cur, where={"department": ["Sales"]},
                              instrument=Instrument(items, 1, 5, "custom")).table
+
+
+def test_one_dimension_gives_the_same_figures(org):
+    full = store.reliability(org).table
+    one = store.reliability(org, dimension="people_process").table
+    assert list(one["scale"]) == ["people_process:leadership", "people_process:management",
+                                  "people_process"]
+    pd.testing.assert_frame_equal(one.reset_index(drop=True),
+                                  full[full["dimension"] == "people_process"].reset_index(drop=True))

@@ -146,16 +146,19 @@ def _overlap_reasons(pairs, verdict, withheld: dict, k: int) -> dict[str, str]:
 
 def reliability(cur, wave: str | None = None, where: dict | None = None,
                 min_group_size: int | None = None,
-                instrument: Instrument | None = None) -> Result:
+                instrument: Instrument | None = None, dimension: str | None = None) -> Result:
     """One row per scale (``COLUMNS`` + flag, omega_note) that disclosure control allows;
     ``extra["items"]`` holds the item analysis of the shown scales. With ``instrument`` (a
-    codebook's), its scales and keys are used instead of the wave's."""
+    codebook's), its scales and keys are used instead of the wave's; with ``dimension``, only
+    that dimension's scales (one scan of fewer columns, for the Dimensions page)."""
     k = disclosure.minimum(cur, min_group_size)
     info = wave_row(cur, wave)
     wave_id = info["wave_id"]
     table = _item_table(cur, wave_id)
     if instrument is not None:
         table = _from_instrument(table, instrument)
+    if dimension is not None:
+        table = table[table["dimension"] == dimension]
     found = scales(table)
     pairs = _shared(found)
     bases = {"all": "count(*)",

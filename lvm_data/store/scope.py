@@ -102,9 +102,10 @@ class Scoped:
                                              "label", "count", "share"], cur, wave,
                          where, dimension=dimension, min_group_size=min_group_size)
 
-    def reliability(self, cur, wave=None, where=None, min_group_size=None) -> Result:
+    def reliability(self, cur, wave=None, where=None, min_group_size=None,
+                    dimension=None) -> Result:
         return self._run(reliability, RELIABILITY_COLUMNS + RELIABILITY_DETAIL, cur, wave,
-                         where, min_group_size=min_group_size)
+                         where, min_group_size=min_group_size, dimension=dimension)
 
     def overview(self, cur, wave=None, where=None, min_group_size=None) -> Result:
         result = self._run(overview, OVERVIEW_COLUMNS, cur, wave, where,
