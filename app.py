@@ -44,7 +44,10 @@ PAGES = [
     st.Page("pages/trends.py", title="Trends", url_path="trends",
             icon=":material/trending_up:"),
     st.Page("pages/data.py", title="Data", url_path="data", icon=":material/database:"),
+    st.Page("pages/quality.py", title="Data quality", url_path="quality",
+            icon=":material/rule:"),
 ]
+ADMIN_PAGES = {"data", "quality"}          # per-wave details and writes: admins only
 
 
 
@@ -54,7 +57,8 @@ def main() -> None:
     with common.connected() as con:
         try:
             viewer = gate.decide(con.cursor())
-            pages = PAGES if viewer.admin else [p for p in PAGES if p.url_path != "data"]
+            pages = PAGES if viewer.admin else [p for p in PAGES
+                                                 if p.url_path not in ADMIN_PAGES]
             # Streamlit serves the default page at "/" only; a hidden default that redirects
             # keeps every page, Overview included, at a path that names it (and in links).
             page = st.navigation([st.Page(_home, title="Home", default=True,

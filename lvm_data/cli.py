@@ -12,12 +12,13 @@ from pathlib import Path
 
 import duckdb
 
-from . import ingest, memory_import, store, tempfiles
+from . import ingest, memory_import, quality, store, tempfiles
 from .export import csv_text
 from .formats import TOOLS, ImportProblem
 from .instrument import InstrumentError, instrument_csv, load_codebook, load_default
 from .scoring import GROUP_COLUMNS
 from .settings import SettingsError
+from .reliability_cli import add_parser as add_reliability_parser
 from .share_cli import add_parser as add_share_parser
 
 EXPECTED_ERRORS = (ImportProblem, InstrumentError, SettingsError, store.QueryError, ValueError,
@@ -62,7 +63,9 @@ def cmd_import(args) -> int:
         wave=args.wave, codebook=load_codebook(args.codebook) if args.codebook else None,
         tool=args.tool, include_partial=args.include_partial, skip_invalid=args.skip_invalid,
         wave_date=date.fromisoformat(args.date) if args.date else None,
-        replace=tuple(args.replace or ()), as_new_wave=args.as_new_wave)
+        replace=tuple(args.replace or ()), as_new_wave=args.as_new_wave,
+        exclude_flagged=None if args.exclude_flagged is None
+        else quality.parse_flags(args.exclude_flagged, "--exclude-flagged"))
     # a dry run checks the file alone: the database is not created, changed or even opened
     # (opening takes a lock, which would also fail while the app holds the file); a real
     # import holds the file only to store what it checked in memory
@@ -225,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     _import_parser(sub)
     _scores_parser(sub)
     _figure_parsers(sub)
+    add_reliability_parser(sub, _selection_args, _where)
     p = sub.add_parser("waves", help="list the imported waves")
     _db(p)
     p.set_defaults(func=cmd_waves)
@@ -255,6 +259,9 @@ def _import_parser(sub) -> None:
                    help="leave out rows with answers off the scale instead of stopping")
     p.add_argument("--dry-run", action="store_true", help="print the validation report only "
                    "(checks the file alone; the database is not opened)")
+    p.add_argument("--exclude-flagged", metavar="FLAGS", help="leave careless responses out "
+                   "of every score: straightliners,speeders or none (default: the settings "
+                   "file's exclude_flagged); recorded with the wave")
     again = p.add_mutually_exclusive_group()
     again.add_argument("--replace", action="append", metavar="WAVE",
                        help="the file is a re-export of this wave: replace it (one transaction)")

@@ -15,12 +15,13 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import formats, keyfile, mapping, reexport, scales
+from . import formats, keyfile, mapping, quality, reexport, scales
 from .formats import ImportProblem
 from .instrument import Codebook, Instrument, load_default
 from .import_report import Report, Summary
 from .limits import Limits, check_shape, load_limits
 from .mapping_rules import free_text_reason, is_personal_id
+from .store import quality as quality_store
 from .store import write
 
 Progress = Callable[[float, str], None]
@@ -45,6 +46,7 @@ class Options:
     dry_run: bool = False               # set by import_file: nothing may be written
     replace: tuple[str, ...] = ()                 # waves this file replaces (a re-export)
     as_new_wave: bool = False                     # keep a repeated wave and add this one too
+    exclude_flagged: tuple[str, ...] | None = None  # None: the settings file's exclude_flagged
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Prepared:
     plan: write.Plan
     layout: formats.Layout
     source: str
+    exclude: tuple[str, ...] = ()                 # flagged responses left out (quality)
 
 
 def _notify(progress: Progress | None, fraction: float, text: str) -> None:
@@ -157,7 +160,8 @@ def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
         submitted_key=kinds["submitted"].key if "submitted" in kinds else None,
         last_item_key=_last_item(layout, items) if layout.tool == "surveymonkey" else None,
         include_partial=options.include_partial,
-        row_offset=layout.skip_rows + 1)
+        row_offset=layout.skip_rows + 1,
+        duration=quality_store.duration_sql(quality.timing_columns(layout.columns)))
 
 
 def _last_item(layout, items: dict[str, str]) -> str | None:
@@ -225,13 +229,17 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
     plan = _plan(cur, matches, items, maps, bad, layout, options)
     rid_base, _ = write.next_ids(cur)
     write.build_clean(cur, plan, rid_base)
+    exclude = quality.excluded_by_settings() if options.exclude_flagged is None \
+        else tuple(options.exclude_flagged)
+    quality_store.mark(cur, list(items.values()), exclude)
     report = _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument)
+    report.notes += quality.notes(exclude, quality.timing_columns(layout.columns))
     if options.preview_rows is not None and rows >= options.preview_rows:
         report.partial = True
         report.notes.append(f"This preview checked the first {rows:,} responses only; the "
                             "whole file is checked when you import it.")
     report.repeats = reexport.detect(cur, plan)
-    return Prepared(report, plan, layout, source)
+    return Prepared(report, plan, layout, source, exclude)
 
 
 def _screen_free_text(cur, matches: list[mapping.Match]) -> None:
@@ -319,6 +327,7 @@ def _write(cur, prepared: Prepared, options: Options, progress,
                               {f"{v:g}": label for v, label in scales.value_labels(scale).items()})
         n = write.write_wave(cur, wave_id, meta, report.instrument, prepared.plan, in_file,
                              rid_shift)
+        quality_store.record(cur, wave_id, in_file, prepared.exclude, rid_shift)
         done.append((name, n))
     return done
 

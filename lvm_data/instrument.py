@@ -92,6 +92,11 @@ class Instrument:
     def by_id(self) -> dict[str, Item]:
         return {i.id: i for i in self.items}
 
+    def poles_of(self, dimension: str) -> list[str]:
+        """The poles a dimension has items for: both, or one for a custom scale (such a
+        dimension has pole scores and reliability, but no orientation or archetype)."""
+        return [p for p in POLES if self.items_for(dimension, p)]
+
     @property
     def midpoint(self) -> float:
         return (self.scale_min + self.scale_max) / 2
@@ -160,14 +165,6 @@ def _scale(rows: list[dict], source: str) -> tuple[float, float]:
     return low, high
 
 
-def _check_poles(items: list[Item], source: str) -> None:
-    for dim in dict.fromkeys(i.dimension for i in items):
-        poles = {i.pole for i in items if i.dimension == dim}
-        if poles != set(POLES):
-            missing = ", ".join(sorted(set(POLES) - poles))
-            raise InstrumentError(f"{source}: dimension {dim!r} has no {missing} item")
-
-
 def parse_instrument(text: str, source: str = "instrument", name: str = "custom") -> Instrument:
     fields, rows = _read_rows(text, source)
     if not {"dimension", "pole"} <= set(fields):
@@ -180,7 +177,6 @@ def parse_instrument(text: str, source: str = "instrument", name: str = "custom"
         seen.add(item.id)
     if not items:
         raise InstrumentError(f"{source}: no items")
-    _check_poles(items, source)
     low, high = _scale(rows, source)
     return Instrument(tuple(items), low, high, name)
 
@@ -213,7 +209,6 @@ def parse_codebook(text: str, source: str = "codebook") -> Codebook:
 def _instrument_from_codebook_rows(rows: list[dict], source: str) -> Instrument:
     items = [_item_from_row({**r, "text": r.get("text") or r.get("question")}, f"{source} item "
                             f"{r.get('item')!r}") for r in rows]
-    _check_poles(items, source)
     low, high = _scale(rows, source)
     return Instrument(tuple(items), low, high, "custom")
 

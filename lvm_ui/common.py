@@ -134,7 +134,7 @@ def data_version(waves: pd.DataFrame) -> str:
 
 # The read functions a page may run, by name (on the store, or on a link's scoped facade).
 QUERIES = frozenset({"overview", "group_scores", "archetype_mix", "item_distribution",
-                     "trends", "attribute_values",
+                     "trends", "attribute_values", "reliability",
                      "change", "steps", "group_tests", "difference_from_all", "self_vs_others"})
 
 

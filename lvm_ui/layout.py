@@ -32,6 +32,9 @@ def dimensions(f: filters.Filters | None = None) -> list[str]:
     """The dimensions the data has (a codebook may define its own), else the default ones."""
     if f is not None and f.has_data:
         table = f.scores().table
+        if table.empty:             # only one-pole scales (e.g. Big Five): their dimensions
+            table = common.query(f.version, "reliability", wave=f.wave, where=f.where,
+                                 min_group_size=f.min_group).table
         if not table.empty:
             return list(dict.fromkeys(table["dimension"].astype(str)))
     return load_default().dimensions

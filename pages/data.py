@@ -1,7 +1,7 @@
 """Data: import a survey export (preview first), manage waves, download scores."""
 import streamlit as st
 
-from lvm_ui import common, filters, gate, importer, sharing, waves_admin
+from lvm_ui import common, filters, gate, importer, reliability_view, sharing, waves_admin
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -54,6 +54,9 @@ def main() -> None:
     if not f.has_data:
         waves_admin.load_sample_button()
         return
+    st.header("Reliability of the scales", anchor=False)
+    st.caption(f"{f.describe()}. After an import the sidebar opens on the new wave.")
+    reliability_view.panel(f)
     st.header("Download scores", anchor=False)
     waves_admin.download(f)
     sharing.links_section(cur)

@@ -3,7 +3,7 @@ import streamlit as st
 
 from lvm_data import charts
 from lvm_data.store import QueryError
-from lvm_ui import common, layout
+from lvm_ui import common, layout, reliability_view
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -32,6 +32,8 @@ def main() -> None:
                "reverse-keyed items are marked and shown as answered.")
     common.withheld_note(dist)
     common.chart(charts.likert_bars(dist.table, smin, smax), "items")
+    st.subheader("Reliability", anchor=False)
+    reliability_view.panel(f, dim)
     st.subheader(f"Pole scores by {common.attr_label(by).lower()}", anchor=False)
     groups, rows = f.scores_with_all(by)
     if common.nothing_shown(groups, rows):

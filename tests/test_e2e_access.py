@@ -112,7 +112,7 @@ def test_admin_signs_in_and_sees_the_data_page(page, env):
     wait_title(page, "Overview")
     assert page.get_by_test_id("stMetric").count() == 4
     nav = page.get_by_test_id("stSidebarNav")
-    nav.get_by_role("link", name="Data").click()
+    nav.get_by_role("link", name="Data", exact=True).click()   # not "Data quality"
     wait_title(page, "Data")
     assert page.locator("input[type='file']").count() >= 1
     assert ADMIN in page.get_by_test_id("stSidebar").inner_text()

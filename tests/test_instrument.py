@@ -33,7 +33,6 @@ def test_codebook_defines_custom_instrument_beyond_five_dimensions():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("id,dimension,pole,reverse\nx1,d,leadership,false\n", "has no management item"),
     ("id,dimension,pole,reverse\nx1,d,boss,false\nx2,d,management,false\n", "row 2: pole"),
     ("id,dimension,pole,reverse\n1x,d,leadership,false\nx2,d,management,false\n", "row 2: item id"),
     ("id,dimension,pole,reverse\nx1,d,leadership,maybe\nx2,d,management,false\n", "reverse"),
@@ -47,3 +46,14 @@ def test_bad_instruments_name_the_problem(text, message):
 def test_item_id_with_sql_is_rejected():
     with pytest.raises(InstrumentError):
         parse_codebook('question,item,dimension,pole,reverse\nq,"x; DROP TABLE t",d,leadership,0\n')
+
+
+def test_a_custom_dimension_may_have_a_single_pole():
+    """A plain scale (e.g. a Big Five trait) is one pole of its own dimension: it gets
+    reliability and a pole score, but no orientation."""
+    inst = parse_instrument("id,dimension,pole,reverse,scale_min,scale_max\n"
+                            "x1,trait,leadership,false,1,6\nx2,trait,leadership,true,1,6\n"
+                            "y1,d,leadership,false,1,6\ny2,d,management,false,1,6\n")
+    assert inst.poles_of("trait") == ["leadership"]
+    assert inst.poles_of("d") == ["leadership", "management"]
+    assert (inst.scale_min, inst.scale_max) == (1, 6)

@@ -27,6 +27,7 @@ from tools.serve import full_height, launch, server, wait_drawn  # noqa: E402
 
 PAGES = {"overview": "overview", "teams": "teams", "dimensions": "dimensions",
          "compare": "compare", "map": "map", "trends": "trends", "data": "data",
+         "quality": "quality",
          # A share link with filters and one unknown parameter: the notice and the link.
          "teams-filtered": "teams?department=Engineering&department=Sales&group=Role&foo=bar",
          # Narrowed below the anonymity minimum: the explanation instead of numbers.
@@ -63,6 +64,8 @@ def shoot(url: str, out: Path, width: int = 1400) -> list[Path]:
             written.append(target)
             print(f"wrote {target.relative_to(ROOT)}")
         written.append(shoot_preview(page, url, out, width))
+        written.append(shoot_between(page, f"{url}/data", "Reliability of the scales",
+                                     "Download scores", out / "data-reliability.png", width))
         browser.close()
     return written
 
@@ -96,6 +99,26 @@ def shoot_preview(page, url: str, out: Path, width: int) -> Path:
     full_height(page, width)
     target = out / "data-import-preview.png"
     page.screenshot(path=str(target), full_page=True)
+    print(f"wrote {target.relative_to(ROOT)}")
+    return target
+
+
+def shoot_between(page, address: str, first: str, after: str, target: Path,
+                  width: int) -> Path:
+    """One section of a page: from the heading ``first`` down to the heading ``after``."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.goto(address)
+    wait_drawn(page)
+    full_height(page, width)
+    top = page.get_by_role("heading", name=first).bounding_box()
+    bottom = page.get_by_role("heading", name=after).bounding_box()
+    main = page.get_by_test_id("stMainBlockContainer").bounding_box()
+    page.get_by_text("Every item").first.click()            # open the item table as well
+    page.wait_for_timeout(800)
+    bottom = page.get_by_role("heading", name=after).bounding_box()
+    page.screenshot(path=str(target), full_page=True, clip={
+        "x": main["x"], "y": top["y"] - 10, "width": main["width"],
+        "height": bottom["y"] - top["y"]})
     print(f"wrote {target.relative_to(ROOT)}")
     return target
 

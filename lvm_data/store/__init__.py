@@ -3,6 +3,7 @@ from .read import (NOT_GIVEN, QueryError, Result, attribute_labels, attribute_va
                    group_scores, trends, wave_row, waves)
 from .figures import archetype_mix, item_distribution, overview
 from .compare import Selection, compare
+from .item_matrix import reliability
 from .disclosure import minimum
 from .schema import (answers_table, attribute_names, default_db_path, quote, recorded_minimum,
                      set_minimum)
@@ -18,5 +19,5 @@ __all__ = ["NOT_GIVEN", "QueryError", "Result", "Selection", "answers_table", "a
            "default_db_path", "difference_from_all", "group_tests", "previous_wave",
            "self_vs_others", "steps",
            "delete_wave", "group_scores", "item_distribution", "minimum", "overview", "quote",
-           "recorded_minimum", "rename_wave", "scope", "session", "set_minimum", "shares",
+           "recorded_minimum", "reliability", "rename_wave", "scope", "session", "set_minimum", "shares",
            "trends", "wave_row", "waves"]

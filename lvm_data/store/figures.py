@@ -13,7 +13,7 @@ from .. import scoring
 from ..instrument import dimension_info
 from . import disclosure
 from .disclosure import ALL
-from .read import (QueryError, Result, _dimension_bases, _dimension_note, _empty, _filters,
+from .read import (NO_BIPOLAR, QueryError, Result, _dimension_bases, _dimension_note, _empty, _filters,
                    _population_n, _verdicts, refused, wave_row, waves)
 from .schema import answers_table, pole_column, quote, wave_dimensions
 
@@ -27,8 +27,8 @@ def archetype_mix(cur, wave: str | None = None, where: dict | None = None,
     population, _ = _verdicts(cur, info["wave_id"], where, None, _dimension_bases(dims), k)
     n = _population_n(population)
     cols = ["dimension", "archetype", "n", "share"]
-    if (why := refused(population, k)) is not None:
-        return Result(_empty(cols), k, n, message=why)
+    if (why := refused(population, k)) is not None or not dims:
+        return Result(_empty(cols), k, n, message=why or NO_BIPOLAR)
     filt, params = _filters(cur, where)
     mid = (info["scale_min"] + info["scale_max"]) / 2
     # one histogram of archetype codes per dimension (0 Integrator … 3 Developing): one

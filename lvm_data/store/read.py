@@ -15,6 +15,8 @@ from .disclosure import ALL, FLAG, Verdict
 from .schema import answers_table, attribute_names, pole_column, quote, wave_dimensions
 
 NOT_GIVEN = "(not given)"
+NO_BIPOLAR = ("This data has no dimension with both a leadership and a management pole, so "
+              "there is no orientation to show; see the reliability of its scales instead.")
 
 
 class QueryError(ValueError):
@@ -235,7 +237,7 @@ def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataF
 def _apply(raw: pd.DataFrame, verdict: Verdict) -> tuple[pd.DataFrame, int, int]:
     """The rows the verdict allows; how many cells and whole groups it hid."""
     keep = [verdict.ok(g, f"dim:{d}") for g, d in zip(raw["group"], raw["dimension"])]
-    shown = raw[keep]
+    shown = raw[pd.Series(keep, index=raw.index, dtype=bool)]
     groups = len(set(raw["group"]) - set(shown["group"]))
     return shown, len(raw) - len(shown), groups
 
@@ -249,8 +251,8 @@ def group_scores(cur, by: str | None = None, wave: str | None = None,
     dims = wave_dimensions(cur, [wave_id])
     population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
     n = _population_n(population)
-    if (why := refused(population, k)) is not None:
-        return Result(_empty(scoring.GROUP_COLUMNS), k, n, message=why)
+    if (why := refused(population, k)) is not None or not dims:
+        return Result(_empty(scoring.GROUP_COLUMNS), k, n, message=why or NO_BIPOLAR)
     raw = _raw_groups(cur, [wave_id], by, where, per_wave=False)
     shown, cells, hidden = _apply(raw, groups)
     table = _sort(scoring.finish_groups(shown), ["group"])[scoring.GROUP_COLUMNS]
@@ -290,6 +292,8 @@ def trends(cur, by: str | None = None, where: dict | None = None,
     pairs = risky_pairs(cur, where, k)
     repeated = {new for _, new in pairs}
     ids = [int(i) for i in table_waves["wave_id"]]
+    if not wave_dimensions(cur, ids):
+        return Result(_empty(cols), k, message=NO_BIPOLAR)
     raw = _raw_groups(cur, ids, by, where, per_wave=True)
     for wave_id, name in zip(ids, table_waves["wave"]):
         if name in repeated:

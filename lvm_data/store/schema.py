@@ -72,9 +72,10 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(path, read_only=read_only)
     if not read_only:
+        from .quality import SCHEMA as QUALITY     # late: both build on this module
         from .shares import SCHEMA as SHARES       # late: shares reads through this module
         with _lock:
-            con.execute(SCHEMA + SHARES)
+            con.execute(SCHEMA + SHARES + QUALITY)
             _seed_attributes(con)
             _record_minimum(con)
     return con
@@ -136,8 +137,11 @@ def ensure_dimension(cur, name: str) -> None:
 
 
 def wave_dimensions(cur, wave_ids: list[int]) -> list[str]:
-    """Dimensions measured in these waves, in instrument order."""
+    """Bipolar dimensions measured in these waves, in instrument order: the ones orientation,
+    balance and archetypes are about. A custom dimension with a single pole (a plain scale,
+    for reliability) is left out here; ``scale_dimensions`` lists every dimension."""
     marks = ", ".join("?" * len(wave_ids))
     rows = cur.execute(f"SELECT dimension FROM items WHERE wave_id IN ({marks}) "
-                       "GROUP BY dimension ORDER BY min(position), dimension", wave_ids).fetchall()
+                       "GROUP BY dimension HAVING count(DISTINCT pole) = 2 "
+                       "ORDER BY min(position), dimension", wave_ids).fetchall()
     return [r[0] for r in rows]

@@ -21,6 +21,9 @@ from .differences import DIFF_COLUMNS, TEST_COLUMNS, difference_from_all, group_
 from .raters import COLUMNS as RATER_COLUMNS
 from .raters import self_vs_others
 from .figures import archetype_mix, item_distribution, overview
+from .item_matrix import COLUMNS as RELIABILITY_COLUMNS
+from .item_matrix import DETAIL as RELIABILITY_DETAIL
+from .item_matrix import reliability
 from .read import QueryError, Result, attribute_values, group_scores, trends, waves
 
 OUTSIDE = "Nothing in this link's scope matches these filters."
@@ -104,6 +107,11 @@ class Scoped:
         return self._run(item_distribution, ["item_id", "text", "pole", "reverse", "value",
                                              "label", "count", "share"], cur, wave,
                          where, dimension=dimension, min_group_size=min_group_size)
+
+    def reliability(self, cur, wave=None, where=None, min_group_size=None,
+                    dimension=None) -> Result:
+        return self._run(reliability, RELIABILITY_COLUMNS + RELIABILITY_DETAIL, cur, wave,
+                         where, min_group_size=min_group_size, dimension=dimension)
 
     def overview(self, cur, wave=None, where=None, min_group_size=None) -> Result:
         result = self._run(overview, OVERVIEW_COLUMNS, cur, wave, where,

@@ -17,6 +17,7 @@ from ..instrument import Instrument
 from ..keyfile import keyed_hash
 from ..scoring import min_answered
 from .schema import FIXED_ATTRIBUTES as FIXED
+from .quality import TABLES as QUALITY_TABLES
 from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
 
 
@@ -37,6 +38,7 @@ class Plan:
     last_item_key: str | None = None              # SurveyMonkey: blank last item = dropped out
     include_partial: bool = False
     row_offset: int = 1                           # spreadsheet row of the first data row
+    duration: tuple[str, list] = ("NULL::DOUBLE", [])   # seconds per row (store.quality)
 
 
 def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = frozenset(),
@@ -72,7 +74,7 @@ def sample_rows(cur, read_csv_fragment: str, params: list, limit: int = 2000) ->
 
 def drop_staging(cur) -> None:
     cur.execute("DROP VIEW IF EXISTS staging; DROP TABLE IF EXISTS raw_staging; "
-                "DROP TABLE IF EXISTS clean")
+                "DROP TABLE IF EXISTS clean; DROP TABLE IF EXISTS quality_flags")
 
 
 def value_counts(cur, keys: list[str]) -> pd.DataFrame:
@@ -205,6 +207,8 @@ def build_clean(cur, plan: Plan, rid_base: int) -> None:
         expr, p = _case(key, plan.value_maps.get(key, {}))
         cols.append(f"{expr} AS {quote(item)}")
         params += p
+    cols.append(f"{plan.duration[0]} AS duration_s")
+    params += plan.duration[1]
     flags, flag_params = _flags_sql(plan)
     if plan.key_secret is not None:
         _register_hmac(cur, plan.key_secret)
@@ -330,7 +334,8 @@ def _pole_sql(instrument: Instrument, dim: str, pole: str, present: set[str],
 
 def _insert_respondents(cur, wave_id: int, plan: Plan, instrument: Instrument,
                         meta: WaveMeta, file_wave: str | None, rid_shift: int) -> int:
-    """Attributes and pole scores in one pass; a dimension counts only with both poles."""
+    """Attributes and pole scores in one pass; a dimension counts only with both poles (a
+    custom dimension with one pole keeps that pole's score, and never counts on orientation)."""
     present = set(plan.attributes.values())
     attrs = [*FIXED, *sorted(present - set(FIXED))]
     poles, inner, params = [], [], []
@@ -341,7 +346,9 @@ def _insert_respondents(cur, wave_id: int, plan: Plan, instrument: Instrument,
             inner.append(f"{expr} AS {alias}")
             params += p
             other = f"_m{i}" if alias.startswith("_l") else f"_l{i}"
-            poles.append((pole_column(dim, pole), f"CASE WHEN {other} IS NOT NULL THEN {alias} END"))
+            keep = (f"CASE WHEN {other} IS NOT NULL THEN {alias} END"
+                    if len(instrument.poles_of(dim)) == 2 else alias)   # a one-pole scale
+            poles.append((pole_column(dim, pole), keep))
     target = ", ".join([*(quote(c) for c in attrs), *(c for c, _ in poles)])
     select = ", ".join([*(quote(c) if c in present else "NULL" for c in attrs),
                         *(e for _, e in poles)])
@@ -371,7 +378,7 @@ def remove_wave(cur, name: str) -> int:
         raise ValueError(f"no wave named {name!r}")
     wave_id = row[0]
     n = cur.execute("DELETE FROM respondents WHERE wave_id = ?", [wave_id]).fetchone()[0]
-    for table in ("items", "waves"):
+    for table in ("items", "waves", *QUALITY_TABLES):
         cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
     cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
     return int(n)
