@@ -64,4 +64,8 @@ def test_respondent_ids_continue_after_the_waves_already_stored(tmp_path):
     got = con.execute(f'SELECT "{first_item}" FROM {store.answers_table(2)} WHERE rid = 700'
                       ).fetchone()[0]
     assert got == raw[first_item].iloc[-1]
+    # the quality flags recorded with each wave point at that wave's respondents
+    matched = con.execute("SELECT count(*) FROM response_quality q JOIN respondents r "
+                          "ON r.rid = q.rid AND r.wave_id = q.wave_id").fetchone()[0]
+    assert matched == con.execute("SELECT count(*) FROM response_quality").fetchone()[0] == 700
     con.close()
