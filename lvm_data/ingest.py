@@ -15,13 +15,13 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import formats, keyfile, mapping, reexport, scales
+from . import formats, keyfile, mapping, reexport, remembered, scales, wave_naming
 from .formats import ImportProblem
 from .instrument import Codebook, Instrument, load_default
 from .import_report import Report, Summary
 from .limits import Limits, check_shape, load_limits
 from .mapping_rules import free_text_reason, is_personal_id
-from .store import write
+from .store import demo, response_dates, write
 
 Progress = Callable[[float, str], None]
 PERSONAL_KINDS = ("personal",)
@@ -45,6 +45,9 @@ class Options:
     dry_run: bool = False               # set by import_file: nothing may be written
     replace: tuple[str, ...] = ()                 # waves this file replaces (a re-export)
     as_new_wave: bool = False                     # keep a repeated wave and add this one too
+    demo: bool = False                  # the bundled sample: marked, removed by a real import
+    keep_demo: bool = False             # a real import keeps the sample waves
+    remember: bool = True               # store the mapping for the next file of this layout
 
 
 @dataclass
@@ -85,16 +88,19 @@ def _item_columns(matches, instrument: Instrument) -> dict[str, str]:
     return {m.key: item for item, m in best.items()}
 
 
-def _check_items(items: dict[str, str], instrument: Instrument) -> None:
+def _items_problem(items: dict[str, str], instrument: Instrument) -> str | None:
+    """Why the items cannot be scored yet (the preview still shows the mapping), or None."""
     if not items:
-        raise ImportProblem("none of the file's columns matches an item of the instrument; "
-                            "map the questions with a codebook (question,item)")
+        return ("none of the file's columns matches an item of the instrument; choose the "
+                "item of each question in the column mapping, or upload a codebook "
+                "(question,item)")
     missing = [i for i in instrument.items if i.id not in set(items.values())]
     if missing:
         names = ", ".join(f"{i.id} ({i.text[:40]!r})" for i in missing[:3])
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-        raise ImportProblem(f"no column for item {names}{more}: add the column, or map it "
-                            "in a codebook")
+        return (f"no column for item {names}{more}: map it in the column mapping or a "
+                "codebook, or add the column")
+    return None
 
 
 def _declared_scale(instrument: Instrument) -> scales.Scale:
@@ -155,16 +161,8 @@ def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
         finished_key=kinds["finished"].key if "finished" in kinds else None,
         progress_key=kinds["progress"].key if "progress" in kinds else None,
         submitted_key=kinds["submitted"].key if "submitted" in kinds else None,
-        last_item_key=_last_item(layout, items) if layout.tool == "surveymonkey" else None,
         include_partial=options.include_partial,
         row_offset=layout.skip_rows + 1)
-
-
-def _last_item(layout, items: dict[str, str]) -> str | None:
-    """SurveyMonkey has no 'finished' flag: a respondent who dropped out leaves the trailing
-    questions blank, so a blank last item marks an unfinished response."""
-    keys = [c.key for c in layout.columns if c.key in items]
-    return keys[-1] if keys else None
 
 
 def _looks_like_email(cur, key: str) -> bool:
@@ -204,6 +202,7 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
         sample = write.sample_rows(cur, fragment, params)
         if sample.empty:
             raise ImportProblem("the file has a header but no responses")
+        options, remembered_from = remembered.apply(cur, layout.columns, options)
         instrument = _instrument(options)
         samples = {k: [v for v in sample[k].head(200).tolist() if isinstance(v, str)]
                    for k in layout.keys}
@@ -211,7 +210,9 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
                                   samples=samples, tool=layout.tool)
         matches = _apply_overrides(matches, options.overrides)
         items = _item_columns(matches, instrument)
-        _check_items(items, instrument)
+        if blocker := _items_problem(items, instrument):
+            return _blocked(cur, layout, sample, matches, instrument, blocker, source,
+                            remembered_from)
         rows = write.stage(cur, fragment, params, _whole_number_columns(sample, list(items)),
                            limit=options.preview_rows)
         if options.preview_rows is None:
@@ -226,12 +227,49 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
     rid_base, _ = write.next_ids(cur)
     write.build_clean(cur, plan, rid_base)
     report = _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument)
+    _describe(cur, report, layout, sample, source, remembered_from, staged=True)
     if options.preview_rows is not None and rows >= options.preview_rows:
         report.partial = True
         report.notes.append(f"This preview checked the first {rows:,} responses only; the "
                             "whole file is checked when you import it.")
     report.repeats = reexport.detect(cur, plan)
     return Prepared(report, plan, layout, source)
+
+
+def _blocked(cur, layout, sample, matches, instrument, blocker, source,
+             remembered_from) -> Prepared:
+    """A preview that cannot import yet: the mapping and what is known, so the user can fix
+    the mapping on the page instead of meeting a dead end."""
+    report = Report(layout.tool, layout.n_rows, 0, {}, pd.DataFrame(
+        columns=["row", "column", "value", "reason"]),
+        [m.text or m.key for m in matches if m.kind in PERSONAL_KINDS], {},
+        _declared_scale(instrument), matches, [], list(layout.notes), instrument,
+        free_text_columns=[m.text or m.key for m in matches if m.kind == "free_text"],
+        blocker=blocker)
+    _describe(cur, report, layout, sample, source, remembered_from, staged=False)
+    plan = write.Plan(items={}, value_maps={}, bad_values={})
+    return Prepared(report, plan, layout, source)
+
+
+def _describe(cur, report, layout, sample, source, remembered_from, staged: bool) -> None:
+    """Sample values per column, the layout, where the mapping came from, the default wave."""
+    report.samples = {k: _sample_text(sample[k]) for k in layout.keys}
+    report.layout = formats.describe(layout)
+    report.mapping_from = remembered_from
+    key = wave_naming.date_column(layout.columns)
+    dates = None
+    if key is not None:
+        dates = response_dates.date_range(cur, "staging", key) if staged else \
+            response_dates.sample_range(cur, sample, key)
+    taken = set(write.wave_names(cur))
+    report.default_wave, report.default_date = wave_naming.default_wave(dates, source, taken)
+
+
+def _sample_text(values: pd.Series, n: int = 3, width: int = 24) -> str:
+    """A few distinct answers of a column, cut short: enough to recognise it."""
+    seen = [str(v).strip() for v in values.dropna().head(200) if str(v).strip()]
+    shown = [v if len(v) <= width else v[:width - 1] + "…" for v in dict.fromkeys(seen)]
+    return " · ".join(shown[:n])
 
 
 def _screen_free_text(cur, matches: list[mapping.Match]) -> None:
@@ -287,22 +325,17 @@ def _wave_names(prepared: Prepared, options: Options) -> list[tuple[str, str | N
     in_file = prepared.report.waves
     if in_file:
         return [(w, w) for w in in_file]
-    return [(Path(prepared.source).stem[:100] or "wave", None)]
-
-
-_PERIOD = re.compile(r"^(\d{4})(?:[-_ /]?(?:(H)([12])|(Q)([1-4])|(0[1-9]|1[0-2])))?\b", re.I)
+    return [(prepared.report.default_wave or "Wave 1", None)]
 
 
 def wave_date_from_name(name: str) -> date | None:
-    """'2025-H2' -> 1 July 2025, '2026-Q3' -> 1 July 2026, '2025-03' -> 1 March 2025,
-    '2024 pulse' -> 1 January 2024: waves named by period sort in time order."""
-    m = _PERIOD.match(name.strip())
-    if not m or not 1990 <= int(m.group(1)) <= 2100:
-        return None
-    year, half, quarter, month = int(m.group(1)), m.group(3), m.group(5), m.group(6)
-    first = 1 + 6 * (int(half) - 1) if half else 1 + 3 * (int(quarter) - 1) if quarter \
-        else int(month) if month else 1
-    return date(year, first, 1)
+    return wave_naming.wave_date_from_name(name)
+
+
+def _wave_date(name: str, in_file: str | None, report: Report, options: Options) -> date:
+    """The date given, else the responses' last date, else the period in the name, else today."""
+    dated = report.default_date if in_file is None else None
+    return options.wave_date or dated or wave_date_from_name(name) or date.today()
 
 
 def _write(cur, prepared: Prepared, options: Options, progress) -> list[tuple[str, int]]:
@@ -312,7 +345,7 @@ def _write(cur, prepared: Prepared, options: Options, progress) -> list[tuple[st
     for i, (name, in_file) in enumerate(names):
         _notify(progress, 0.5 + 0.45 * i / len(names), f"Storing wave {name!r}")
         _, wave_id = write.next_ids(cur)
-        when = options.wave_date or wave_date_from_name(name) or date.today()
+        when = _wave_date(name, in_file, report, options)
         meta = write.WaveMeta(name, when, prepared.source,
                               report.tool, scale.name, scale.min, scale.max,
                               {f"{v:g}": label for v, label in scales.value_labels(scale).items()})
@@ -322,12 +355,35 @@ def _write(cur, prepared: Prepared, options: Options, progress) -> list[tuple[st
 
 
 def _check_writable(report: Report, options: Options) -> None:
+    if report.blocker:
+        raise ImportProblem(report.blocker)
     if report.rows_importable == 0:
         raise ImportProblem("no response can be imported: " + (report.first_problem() or
                                                                  "every row was rejected"))
     if report.problems.get("invalid value") and not options.skip_invalid:
         raise ImportProblem(report.first_problem() + "; fix the file or import with "
                             "--skip-invalid to leave those rows out")
+
+
+def _before_write(cur, options: Options) -> tuple[str, ...]:
+    """A real import retires the sample for good and, unless kept, removes its waves."""
+    if options.demo:
+        return ()
+    demo.retire(cur)
+    if options.keep_demo:
+        return ()
+    names = tuple(n for n in demo.names(cur) if n not in options.replace)
+    for name in names:
+        write.remove_wave(cur, name)
+    return names
+
+
+def _after_write(cur, prepared: Prepared, options: Options, done) -> None:
+    if options.demo:
+        for name, _ in done:
+            demo.mark(cur, name)
+    elif options.remember and done:
+        remembered.save(cur, prepared.layout.columns, prepared.report, done[-1][0])
 
 
 def import_file(con, path: str | Path, options: Options | None = None,
@@ -344,7 +400,9 @@ def import_file(con, path: str | Path, options: Options | None = None,
             return prepared.report
         _check_writable(prepared.report, options)
         options = reexport.resolve(cur, prepared.report, options)
+        removed = _before_write(cur, options)
         done = _write(cur, prepared, options, progress)
+        _after_write(cur, prepared, options, done)
         write.drop_staging(cur)
         cur.execute("COMMIT")
     except BaseException:
@@ -355,4 +413,4 @@ def import_file(con, path: str | Path, options: Options | None = None,
             prepared.layout.cleanup()
         cur.close()
     _notify(progress, 1.0, "Done")
-    return Summary(done, prepared.report, tuple(dict.fromkeys(options.replace)))
+    return Summary(done, prepared.report, tuple(dict.fromkeys(options.replace)), removed)

@@ -73,8 +73,11 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     con = duckdb.connect(path, read_only=read_only)
     if not read_only:
         from .shares import SCHEMA as SHARES       # late: shares reads through this module
+        from .demo import SCHEMA as DEMO
+        from .mappings import SCHEMA as MAPPINGS
+        from .participation import SCHEMA as PARTICIPATION
         with _lock:
-            con.execute(SCHEMA + SHARES)
+            con.execute(SCHEMA + SHARES + DEMO + MAPPINGS + PARTICIPATION)
             _seed_attributes(con)
             _record_minimum(con)
     return con
