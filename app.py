@@ -9,7 +9,7 @@ first after a server start still runs this file (see that module for why).
 import streamlit as st
 
 from lvm_data.settings import SettingsError
-from lvm_ui import bound, common, filters, gate, sharing
+from lvm_ui import bound, common, demo_banner, filters, gate, sharing
 
 st.set_page_config(page_title="Leadership vs Management", page_icon=":material/explore:",
                    layout="wide")
@@ -60,6 +60,7 @@ def main() -> None:
             if page.url_path == "":
                 page.run()
             notice = st.container()
+            demo_banner.show(con.cursor())
             filters.sidebar(con.cursor())
         except SettingsError as exc:
             st.error(f"The settings file cannot be used: {common.md(exc)}", icon=":material/error:")

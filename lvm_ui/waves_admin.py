@@ -39,6 +39,9 @@ def _rename(old: str, new: str) -> None:
         st.session_state["_lvm_admin_error"] = str(exc)
     else:
         st.session_state["_lvm_admin_done"] = f"Renamed wave “{old}” to “{new.strip()}”."
+        if st.session_state.get("wave") == old:      # the sidebar shows the new name at once
+            st.session_state["_lvm_show_wave"] = new.strip()
+        st.session_state["admin_wave"] = new.strip()
 
 
 def _delete(name: str) -> None:

@@ -31,7 +31,9 @@ def upload_section() -> None:
     options.overrides = overrides
     with preview:
         st.subheader("Preview", anchor=False)
+        importer.wave_fields(upload, report, options)
         importer.show_report(report)
+        importer.keep_sample_choice(options)
         importer.repeat_choice(report, options)
         why = importer.blocked(report, options)
         if why:

@@ -7,11 +7,11 @@ from .disclosure import minimum
 from .schema import (answers_table, attribute_names, default_db_path, quote, recorded_minimum,
                      set_minimum)
 from .write import delete_wave, rename_wave
-from . import scope, session, shares
+from . import demo, mappings, participation, scope, session, shares
 from .session import connect_waiting as connect      # waits while the dashboard has the file
 
 __all__ = ["NOT_GIVEN", "QueryError", "Result", "Selection", "answers_table", "archetype_mix",
            "attribute_labels", "attribute_names", "attribute_values", "compare", "connect", "default_db_path",
            "delete_wave", "group_scores", "item_distribution", "minimum", "overview", "quote",
-           "recorded_minimum", "rename_wave", "scope", "session", "set_minimum", "shares",
+           "recorded_minimum", "rename_wave", "scope", "demo", "mappings", "participation", "session", "set_minimum", "shares",
            "trends", "wave_row", "waves"]
