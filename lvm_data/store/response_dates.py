@@ -22,8 +22,8 @@ def date_range(cur, relation: str, key: str) -> tuple[date, date] | None:
     row = cur.execute(
         f"SELECT min(d)::DATE, max(d)::DATE FROM (SELECT try_strptime("
         f"trim({col}::VARCHAR), ?) AS d FROM {relation}) WHERE d IS NOT NULL",
-        [FORMATS]).fetchone()
-    return None if row is None or row[0] is None else (row[0], row[1])
+        [FORMATS]).fetchall()[0]        # fetch all: the cursor must be free afterwards
+    return None if row[0] is None else (row[0], row[1])
 
 
 def sample_range(cur, frame, key: str) -> tuple[date, date] | None:
