@@ -11,7 +11,7 @@ import streamlit as st
 
 from lvm_data import export, store
 
-from . import common, filters, gate, layout
+from . import common, filters, gate, layout, participation
 
 _CONFIRM = "_lvm_confirm_delete"
 
@@ -92,6 +92,7 @@ def download(f: filters.Filters) -> None:
     if common.nothing_shown(groups, rows):
         return
     common.hidden_note(groups)
+    rows = participation.add_rates(f, by, rows)
     data = export.scores_csv(filters.scores_frame(rows))
     st.download_button("Download group scores (CSV)", data,
                        f"lvm-scores-{_slug(by)}-{_slug(f.wave)}.csv", "text/csv",

@@ -1,7 +1,7 @@
 """Data: import a survey export (preview first), manage waves, download scores."""
 import streamlit as st
 
-from lvm_ui import common, filters, gate, importer, sharing, waves_admin
+from lvm_ui import common, filters, gate, importer, participation, sharing, waves_admin
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -52,6 +52,7 @@ def main() -> None:
     st.header("Survey waves", anchor=False)
     waves_admin.waves_table(cur)
     waves_admin.manage(cur)
+    participation.upload_section(cur)
     f = filters.current()
     if not f.has_data:
         waves_admin.load_sample_button()

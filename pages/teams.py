@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lvm_data import charts, export
-from lvm_ui import common, filters, layout
+from lvm_ui import common, filters, layout, participation
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -52,6 +52,7 @@ def main() -> None:
     groups, rows = f.scores_with_all(by)
     if common.nothing_shown(groups, rows):
         return
+    rows = participation.add_rates(f, by, rows)
     smin, smax = f.scale()
     st.subheader(f"{common.attr_label(by)} × dimension", anchor=False)
     common.hidden_note(groups)
