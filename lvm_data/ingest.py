@@ -15,13 +15,13 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import formats, keyfile, mapping, reexport, remembered, scales, wave_naming
+from . import formats, keyfile, mapping, preview_info, reexport, remembered, scales, wave_naming
 from .formats import ImportProblem
 from .instrument import Codebook, Instrument, load_default
 from .import_report import Report, Summary
 from .limits import Limits, check_shape, load_limits
 from .mapping_rules import free_text_reason, is_personal_id
-from .store import demo, response_dates, write
+from .store import demo, write
 
 Progress = Callable[[float, str], None]
 PERSONAL_KINDS = ("personal",)
@@ -227,7 +227,7 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
     rid_base, _ = write.next_ids(cur)
     write.build_clean(cur, plan, rid_base)
     report = _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument)
-    _describe(cur, report, layout, sample, source, remembered_from, staged=True)
+    preview_info.describe(cur, report, layout, sample, source, remembered_from, staged=True)
     if options.preview_rows is not None and rows >= options.preview_rows:
         report.partial = True
         report.notes.append(f"This preview checked the first {rows:,} responses only; the "
@@ -246,30 +246,9 @@ def _blocked(cur, layout, sample, matches, instrument, blocker, source,
         _declared_scale(instrument), matches, [], list(layout.notes), instrument,
         free_text_columns=[m.text or m.key for m in matches if m.kind == "free_text"],
         blocker=blocker)
-    _describe(cur, report, layout, sample, source, remembered_from, staged=False)
+    preview_info.describe(cur, report, layout, sample, source, remembered_from, staged=False)
     plan = write.Plan(items={}, value_maps={}, bad_values={})
     return Prepared(report, plan, layout, source)
-
-
-def _describe(cur, report, layout, sample, source, remembered_from, staged: bool) -> None:
-    """Sample values per column, the layout, where the mapping came from, the default wave."""
-    report.samples = {k: _sample_text(sample[k]) for k in layout.keys}
-    report.layout = formats.describe(layout)
-    report.mapping_from = remembered_from
-    key = wave_naming.date_column(layout.columns)
-    dates = None
-    if key is not None:
-        dates = response_dates.date_range(cur, "staging", key) if staged else \
-            response_dates.sample_range(cur, sample, key)
-    taken = set(write.wave_names(cur))
-    report.default_wave, report.default_date = wave_naming.default_wave(dates, source, taken)
-
-
-def _sample_text(values: pd.Series, n: int = 3, width: int = 24) -> str:
-    """A few distinct answers of a column, cut short: enough to recognise it."""
-    seen = [str(v).strip() for v in values.dropna().head(200) if str(v).strip()]
-    shown = [v if len(v) <= width else v[:width - 1] + "…" for v in dict.fromkeys(seen)]
-    return " · ".join(shown[:n])
 
 
 def _screen_free_text(cur, matches: list[mapping.Match]) -> None:
