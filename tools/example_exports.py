@@ -24,15 +24,16 @@ def limesurvey_header() -> list[str]:
     return [*META, "G01Q01", "G01Q02", *(f"G02Q01[{i.id}]" for i in items[:-1]), "G03Q01"]
 
 
-def limesurvey_codes(path: Path, respondents: int, first: datetime, seed: int = 1) -> Path:
-    """``respondents`` rows submitted over 20 days from ``first``."""
+def limesurvey_codes(path: Path, respondents: int, first: datetime, seed: int = 1,
+                     span_days: int = 20) -> Path:
+    """``respondents`` rows submitted over ``span_days`` days from ``first``."""
     rng = random.Random(seed)
     n_items = len(load_default().items)
     rows = [limesurvey_header()]
     for r in range(respondents):
         dept = list(DEPARTMENTS)[r % 2]
         team = DEPARTMENTS[dept][(r // 2) % 2]
-        when = first + timedelta(days=r * 20 // max(respondents, 1), minutes=r)
+        when = first + timedelta(days=r * span_days // max(respondents - 1, 1), minutes=r)
         stamp = when.strftime("%Y-%m-%d %H:%M:%S")
         answers = [f"AO0{rng.randint(1, 5)}" for _ in range(n_items)]
         rows.append([str(r + 1), stamp, "3", "en", str(rng.randint(10**6, 10**7)), stamp,
