@@ -52,3 +52,102 @@ def test_rename_shows_the_new_name_in_the_sidebar_at_once():
     assert at.selectbox(key="wave").value == "Spring 2025"
     assert "2025-H1" not in at.selectbox(key="wave").options
     assert at.selectbox(key="admin_wave").value == "Spring 2025"
+
+
+def _pilot(tmp_path) -> bytes:
+    path = tmp_path / "pilot.csv"
+    write_sample(path, 80, seed=3, waves=1)
+    return path.read_bytes()
+
+
+def _import(at, name: str, data: bytes, keep: bool = False) -> None:
+    at.file_uploader[0].upload(name, data, "text/csv")
+    at.run()
+    if keep:
+        at.checkbox(key="imp_keep_demo").check()
+        at.run()
+    next(b for b in at.button if b.label.startswith("Import ")).click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_sample_is_marked_and_leaves_with_the_first_import(tmp_path):
+    at = app("data")
+    assert "Sample data" in infos(at)                      # the banner, on every page
+    assert store.demo.names(db().cursor()) == ["2025-H1", "2025-H2"]
+    _import(at, "pilot.csv", _pilot(tmp_path))
+    waves = store.waves(db().cursor())["wave"].tolist()
+    assert waves == ["pilot"]
+    assert any("removed the sample waves" in s.value for s in at.success)
+    assert "Sample data" not in infos(at)
+    overview = app("overview")
+    assert "Sample data" not in infos(overview)
+    assert next(m.value for m in overview.metric if m.label == "Waves") == "1"
+
+
+def test_sample_can_be_kept(tmp_path):
+    at = app("data")
+    _import(at, "pilot.csv", _pilot(tmp_path), keep=True)
+    assert store.waves(db().cursor())["wave"].tolist() == ["2025-H1", "2025-H2", "pilot"]
+    assert "Sample data" in infos(at)                      # still demo, still said
+
+
+def test_an_emptied_database_is_not_refilled_with_the_sample():
+    """Deleting every wave (here the sample's own) retires the sample: after a restart the
+    dashboard stays empty instead of loading it again."""
+    from lvm_ui import common
+    app()
+    for name in ("2025-H1", "2025-H2"):
+        store.delete_wave(db().cursor(), name)
+    common._prepared.clear()                                # as after a server restart
+    at = app()
+    assert store.waves(db().cursor()).empty
+    assert any("No survey data yet" in i.value for i in at.sidebar.info)
+
+
+def test_nothing_matched_still_shows_the_grid_and_the_items(tmp_path):
+    """The real LimeSurvey export matches no item: no dead end; the grid lists its 45
+    columns with sample answers, the items are listed, the import waits for a mapping."""
+    data = (EXT / "PLR_tool_AP_results-survey.csv").read_bytes()
+    at = app("data")
+    at.file_uploader[0].upload("results-survey.csv", data, "text/csv")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Not ready to import" in e.value for e in at.error)
+    assert not any("cannot be imported" in e.value for e in at.error)
+    assert any("Format: LimeSurvey (detected" in c.value for c in at.caption)
+    button = next(b for b in at.button if b.label.startswith("Import "))
+    assert button.disabled
+    grid = next(d for d in at.dataframe if "use_as" in d.value.columns)
+    assert len(grid.value) == 45
+    assert grid.value.set_index("column").loc["QMIQ02[QMI01]", "sample"].startswith("7 · 5")
+    items = next(d for d in at.dataframe if "pole" in d.value.columns)
+    assert len(items.value) == 35 and set(items.value["pole"]) == {"leadership", "management"}
+    assert at.text_input(key="imp_wave").value == "results-survey"
+
+
+def test_template_holds_every_column_with_its_best_guess():
+    from lvm_data import ingest, mapping
+    from lvm_data.instrument import parse_codebook
+    con = db()
+    report = ingest.import_file(con, EXT / "qualtRics_sample.csv", ingest.Options(),
+                                dry_run=True)
+    text = mapping.to_codebook_csv(report.matches, report.instrument)
+    rows = dict(line.split(",", 1) for line in text.splitlines()[1:])
+    assert len(rows) == len(report.matches)
+    assert rows["ResponseId"] == "respondent_id" and rows["IPAddress"] == "ignore"
+    book = parse_codebook(text)
+    assert book.columns["ResponseId"] == ("respondent_id", "respondent_id")
+
+
+def test_item_choices_are_grouped_and_labelled():
+    from lvm_data.instrument import load_default
+    inst = load_default()
+    options = mapping_editor.choices(inst)
+    items = [o for o in options if o.startswith(mapping_editor.ITEM_PREFIX)]
+    poles = [(inst.by_id()[o.split(" · ")[1]].dimension, inst.by_id()[o.split(" · ")[1]].pole)
+             for o in items]
+    assert poles == sorted(poles, key=lambda p: (inst.dimensions.index(p[0]), p[1]))
+    label = mapping_editor.labeller(inst)("item · VE_L1")
+    assert label.startswith("VE_L1 · Vision (leadership) · ")
+    assert mapping_editor.labeller(inst)("department") == "department"
