@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lvm_data import charts, store
-from lvm_ui import bound, common, filters, layout
+from lvm_ui import bound, common, compare_start, filters, layout
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -25,8 +25,8 @@ def sides(f: filters.Filters) -> tuple[store.Selection, store.Selection] | None:
     if len(values) < 2:
         st.info(f"There is only one {_label(by).lower()} to choose: nothing to compare.")
         return None
-    first = len(values) - 1 if by == WAVE else 0
-    second = len(values) - 2 if by == WAVE else 1
+    first, second = compare_start.defaults(f, by, values, len(values) - 1 if by == WAVE else 0,
+                                           len(values) - 2 if by == WAVE else 1)
     a = bound.select("Selection A", values, "side_a", index=first, container=c2,
                      what=f"not a {_label(by).lower()}")
     b = bound.select("Selection B", values, "side_b", index=second, container=c3,
@@ -42,8 +42,9 @@ def main() -> None:
     f = layout.require_data()
     if f is None:
         return
-    st.caption(f.describe() + " — the compared attribute replaces its own filter.")
     chosen = sides(f)
+    st.caption(compare_start.note(f, st.session_state.get("compare_by", "department"),
+                                  _label(st.session_state.get("compare_by", "department"))))
     if chosen is None:
         return
     a, b = chosen
@@ -63,7 +64,7 @@ def main() -> None:
                    f"{result.min_group_size} people by comparison.")
     df = result.table.assign(dimension=[common.dim_label(d) for d in result.table["dimension"]])
     st.dataframe(df, hide_index=True, column_config={
-        "dimension": "Dimension", "n_a": NUMBER(f"n ({a.label})", format="%d"),
+        "dimension": st.column_config.TextColumn("Dimension", pinned=True), "n_a": NUMBER(f"n ({a.label})", format="%d"),
         "n_b": NUMBER(f"n ({b.label})", format="%d"),
         "orientation_a": NUMBER(f"Orientation ({a.label})", format="%+.1f"),
         "orientation_b": NUMBER(f"Orientation ({b.label})", format="%+.1f"),

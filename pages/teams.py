@@ -15,13 +15,17 @@ def table(rows) -> None:
     df = filters.scores_frame(rows)
     df["group"] = df["group"].replace({"all": "All respondents"})
     st.dataframe(df.drop(columns=["dimension"]), hide_index=True, column_config={
-        "group": "Group", "dimension_label": "Dimension", "n": NUMBER("n", format="%d"),
+        "group": st.column_config.TextColumn("Group", pinned=True),      # stays in view
+        "dimension_label": st.column_config.TextColumn("Dimension", pinned=True),
+        "n": NUMBER("n", format="%d"),
         "leadership": NUMBER("Leadership", format="%.2f"),
         "management": NUMBER("Management", format="%.2f"),
         "orientation": NUMBER("Orientation", format="%+.1f"),
         "orientation_ci_low": NUMBER("CI low", format="%+.1f"),
         "orientation_ci_high": NUMBER("CI high", format="%+.1f"),
-        "balance": NUMBER("Balance", format="%.1f"), "archetype": "Archetype"})
+        "balance": NUMBER("Balance", format="%.1f"), "archetype": "Archetype",
+        "headcount": NUMBER("Headcount", format="%d"),
+        "response_rate": NUMBER("Response rate", format="percent")})
     st.download_button("Download these scores (CSV)", export.scores_csv(df), "lvm-scores.csv",
                        "text/csv", icon=":material/download:")
 

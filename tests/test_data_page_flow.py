@@ -151,3 +151,61 @@ def test_item_choices_are_grouped_and_labelled():
     label = mapping_editor.labeller(inst)("item · VE_L1")
     assert label.startswith("VE_L1 · Vision (leadership) · ")
     assert mapping_editor.labeller(inst)("department") == "department"
+
+
+def test_compare_starts_from_the_sidebar_and_says_so():
+    at = app("compare", department=["Sales", "HR"], role="Individual contributor")
+    assert {at.selectbox(key="side_a").value, at.selectbox(key="side_b").value} == \
+        {"Sales", "HR"}
+    caption = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Both sides keep the sidebar's filters: Wave 2025-H2 · Role: Individual " \
+           "contributor." in caption
+    assert "The department compared replaces the sidebar's department (Sales, HR)" in caption
+    one = app("compare", department="Sales")
+    assert one.selectbox(key="side_a").value == "Sales"
+    assert one.selectbox(key="side_b").value != "Sales"
+
+
+def test_teams_with_sales_and_manager_shows_the_all_row_and_why():
+    """Every team of Sales' 6 managers (2025-H1) is below the minimum: the page still shows
+    the reportable "All respondents" row, and says how many groups it hides and why."""
+    at = app("teams", wave="2025-H1", department="Sales", role="Manager")
+    assert len(at.get("plotly_chart")) == 2 and not at.warning
+    assert set(at.dataframe[-1].value["group"]) == {"All respondents"}
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "4 groups hidden" in captions and "fewer than 5 respondents" in captions
+    refused = app("teams", wave="2025-H2", department="Sales", role="Manager")   # 4 people
+    assert any("fewer respondents than the anonymity minimum" in w.value
+               for w in refused.warning)
+
+
+def test_wide_tables_pin_the_group_column():
+    """Teams and Compare: the group (and dimension) stay in view while the table scrolls
+    sideways to the archetype."""
+    import json
+    teams = json.loads(app("teams").dataframe[-1].proto.columns)
+    assert teams["group"]["pinned"] and teams["dimension_label"]["pinned"]
+    compare = json.loads(app("compare").dataframe[-1].proto.columns)
+    assert compare["dimension"]["pinned"]
+
+
+def test_response_rates_on_the_overview_and_in_the_heatmap(tmp_path):
+    """Headcount 100 per department of the sample's 2025-H2 wave: the rates are the
+    departments' respondents (counted here with pandas) in percent."""
+    import pandas as pd
+
+    from lvm_data import headcount
+    raw = pd.read_csv(ROOT / "sample_data" / "sample_export.csv")
+    counts = raw[raw["wave"] == "2025-H2"]["Department"].value_counts()
+    at = app()
+    text = "department,headcount\n" + "".join(f"{d},100\n" for d in counts.index)
+    headcount.store_file(db().cursor(), text, "2025-H2")
+    at = app("overview")
+    assert next(m.value for m in at.metric if m.label == "Response rate") == \
+        f"{counts.sum() / (100 * len(counts)):.0%}"
+    table = next(d for d in at.dataframe if "response_rate" in d.value.columns).value
+    assert table.set_index("group")["response_rate"].to_dict() == pytest.approx(
+        (counts / 100).to_dict())
+    teams = app("teams", group="Department")
+    heat = teams.get("plotly_chart")[0].proto.spec
+    assert f"response rate {round(100 * counts.iloc[0] / 100)}% of 100" in heat
