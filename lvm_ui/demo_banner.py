@@ -13,6 +13,8 @@ def show(cur) -> None:
     names = store.demo.names(cur)
     if not names:
         return
-    st.info("Sample data: the waves " + ", ".join(f"“{common.md(n)}”" for n in names)
-            + " are a synthetic demo, not your organisation. They are removed when you "
-            "import your own export on the Data page.", icon=":material/science:")
+    # a coloured line, not an alert: the page's own notices and warnings stay the only alerts
+    st.markdown(":blue-background[:material/science: **Sample data:** the waves "
+                + ", ".join(f"“{common.md(n)}”" for n in names)
+                + " are a synthetic demo, not your organisation. They are removed when you "
+                "import your own export on the Data page.]")

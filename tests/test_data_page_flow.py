@@ -34,7 +34,8 @@ def db():
 
 
 def infos(at) -> str:
-    return " ".join(i.value for i in at.info)
+    """The text of the page's markdown lines (the sample banner is one)."""
+    return " ".join(m.value for m in at.markdown)
 
 
 def test_rename_shows_the_new_name_in_the_sidebar_at_once():
