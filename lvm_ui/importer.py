@@ -106,8 +106,9 @@ def show_report(report: ingest.Report) -> None:
     """Counts, every problem found, and what will not be stored."""
     c1, c2, c3 = st.columns(3)
     c1.metric("Rows read", f"{report.rows_read:,}")
-    c2.metric("Will be imported", f"{report.rows_importable:,}")
-    c3.metric("Rejected", f"{report.rows_rejected:,}")
+    blocked_ = report.blocker is not None          # not checked yet: no verdict per row
+    c2.metric("Will be imported", "–" if blocked_ else f"{report.rows_importable:,}")
+    c3.metric("Rejected", "–" if blocked_ else f"{report.rows_rejected:,}")
     waves = ", ".join(report.waves) if report.waves else "none (one wave, named above)"
     how = "chosen" if st.session_state.get("imp_tool", AUTO) != AUTO else "detected"
     st.caption(f"Format: {common.md(formats.TOOLS.get(report.tool, report.tool))} ({how}; "
