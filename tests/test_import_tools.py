@@ -145,3 +145,18 @@ def test_surveymonkey_blank_last_question_is_not_unfinished(tmp_path, con, min_g
     assert report.problems == {} and report.rows_importable == 4
     kept = ingest.import_file(con, path, ingest.Options(wave="w", codebook=load_codebook(BOOK)))
     assert kept.waves == [("w", 4)]
+
+
+def test_typeform_blank_submit_date_is_unfinished(tmp_path, con, min_group):
+    """Typeform says so itself: a partial response, included in the download, has no Submit
+    Date (UTC)."""
+    min_group(2)
+    path = tool_exports.typeform_csv(tmp_path / "typeform.csv")
+    lines = path.read_text().splitlines()
+    cells = lines[-1].split('","')
+    cells[-2] = ""                                   # the last respondent's Submit Date
+    lines[-1] = '","'.join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    report = ingest.import_file(con, path, ingest.Options(codebook=load_codebook(BOOK)),
+                                dry_run=True)
+    assert report.problems == {"unfinished": 1}

@@ -42,6 +42,14 @@ PAGES = {"overview": "overview", "teams": "teams", "dimensions": "dimensions",
 OUT = ROOT / "docs" / "screenshots"
 
 
+def _rel(path: Path) -> Path:
+    """The path relative to the project when it is inside it (``--out`` may be elsewhere)."""
+    try:
+        return path.resolve().relative_to(ROOT)
+    except ValueError:
+        return path
+
+
 def shoot(url: str, out: Path, width: int = 1400) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -56,7 +64,7 @@ def shoot(url: str, out: Path, width: int = 1400) -> list[Path]:
             target = out / f"{name}.png"
             page.screenshot(path=str(target), full_page=True)
             written.append(target)
-            print(f"wrote {target.relative_to(ROOT)}")
+            print(f"wrote {_rel(target)}")
         written.append(shoot_preview(page, url, out, width))
         browser.close()
     return written
@@ -91,7 +99,7 @@ def shoot_preview(page, url: str, out: Path, width: int) -> Path:
     full_height(page, width)
     target = out / "data-import-preview.png"
     page.screenshot(path=str(target), full_page=True)
-    print(f"wrote {target.relative_to(ROOT)}")
+    print(f"wrote {_rel(target)}")
     return target
 
 
@@ -117,7 +125,7 @@ def shoot_access(db: str, tmp: Path, out: Path, width: int) -> None:
             full_height(page, width)
             target = out / f"{name}.png"
             page.screenshot(path=str(target), full_page=True)
-            print(f"wrote {target.relative_to(ROOT)}")
+            print(f"wrote {_rel(target)}")
         browser.close()
 
 
@@ -125,7 +133,7 @@ def _shot(page, out: Path, name: str, width: int) -> Path:
     full_height(page, width)
     target = out / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
-    print(f"wrote {target.relative_to(ROOT)}")
+    print(f"wrote {_rel(target)}")
     return target
 
 
