@@ -111,8 +111,10 @@ def show_report(report: ingest.Report) -> None:
     c3.metric("Rejected", "–" if blocked_ else f"{report.rows_rejected:,}")
     waves = ", ".join(report.waves) if report.waves else "none (one wave, named above)"
     how = "chosen" if st.session_state.get("imp_tool", AUTO) != AUTO else "detected"
-    st.caption(f"Format: {common.md(formats.TOOLS.get(report.tool, report.tool))} ({how}; "
-               f"{common.md(report.layout)}) · change it with “Survey tool” above · "
+    tool = formats.TOOLS.get(report.tool, report.tool)
+    layout = "" if "header row" in tool else f"; {report.layout}"   # "Plain CSV (one header row)"
+    st.caption(f"Format: {common.md(tool)} ({how}{common.md(layout)}) · change it with "
+               "“Survey tool” above · "
                f"Waves in the file: {common.md(waves)}")
     if report.blocker:
         st.error(f"Not ready to import: {common.md(report.blocker)}", icon=":material/rule:")

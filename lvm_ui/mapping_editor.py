@@ -80,7 +80,8 @@ def _attribute_name(key: str, taken: set[str]) -> str:
     return name
 
 
-HIDDEN_SAMPLE = ("personal", "free_text")      # their answers are not shown, not even here
+# answers not shown, not even here: names, e-mails, comments, and ids that may name people
+HIDDEN_SAMPLE = ("personal", "free_text", "respondent_id")
 
 
 def frame(base: list[mapping.Match], samples: dict[str, str] | None = None) -> pd.DataFrame:
