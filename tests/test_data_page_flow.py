@@ -210,3 +210,23 @@ def test_response_rates_on_the_overview_and_in_the_heatmap(tmp_path):
     teams = app("teams", group="Department")
     heat = teams.get("plotly_chart")[0].proto.spec
     assert f"response rate {round(100 * counts.iloc[0] / 100)}% of 100" in heat
+
+
+def test_headcount_upload_on_the_data_page():
+    at = app("data")
+    uploader = next(u for u in at.file_uploader if u.key == "hc_file")
+    uploader.upload("heads.csv", b"department,headcount\nSales,80\nHR,70\n", "text/csv")
+    at.run()
+    next(b for b in at.button if b.label == "Store the headcounts").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Stored 2 headcount rows" in s.value for s in at.success)
+    table = store.participation.load(db().cursor(), int(store.waves(db().cursor())
+                                                         .iloc[-1]["wave_id"]))
+    assert sorted(zip(table["department"], table["headcount"])) == [("HR", 70), ("Sales", 80)]
+    bad = next(u for u in at.file_uploader if u.key == "hc_file")
+    bad.upload("bad.csv", b"department,size\nSales,80\n", "text/csv")
+    at.run()
+    next(b for b in at.button if b.label == "Store the headcounts").click()
+    at.run()
+    assert any("needs a headcount column" in e.value for e in at.error)
