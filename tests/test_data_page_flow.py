@@ -210,6 +210,9 @@ def test_response_rates_on_the_overview_and_in_the_heatmap(tmp_path):
     teams = app("teams", group="Department")
     heat = teams.get("plotly_chart")[0].proto.spec
     assert f"response rate {round(100 * counts.iloc[0] / 100)}% of 100" in heat
+    shown = teams.dataframe[-1].value                     # the table (and its download)
+    rates = shown[shown["dimension_label"] == "Vision vs Execution"].set_index("group")
+    assert rates.loc[counts.index[0], "response_rate"] == pytest.approx(counts.iloc[0] / 100)
 
 
 def test_headcount_upload_on_the_data_page():

@@ -43,7 +43,7 @@ def upload(page, path: Path):
     return page.get_by_test_id("stMain")
 
 
-def choose(page, editor, row: int, option) -> None:
+def choose(page, editor, row: int, option, search: str | None = None) -> None:
     """Open the "Use as" cell of ``row`` (select a cell of that column, go to the top, then
     down) and pick."""
     expect = sync_api.expect
@@ -56,6 +56,9 @@ def choose(page, editor, row: int, option) -> None:
     expect(editor.locator("td[aria-selected='true']")).to_have_attribute(
         "data-testid", f"glide-cell-1-{row}")
     page.keyboard.press("Enter")
+    if search:                              # the list is searchable: typing narrows it
+        page.keyboard.type(search)
+        expect(page.get_by_role("option")).to_have_count(1)
     page.get_by_role("option", name=option).first.click()
     page.wait_for_function("""() => document.querySelector("[data-testid='stApp']")
         .getAttribute('data-test-script-state') === 'running'""", timeout=30_000)
@@ -79,7 +82,8 @@ def test_limesurvey_codes_mapped_in_the_grid_then_remembered(page, base_url, tmp
     editor = main.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="Use as"))
     choose(page, editor, header.index("G01Q01"), re.compile("^department$"))
     choose(page, editor, header.index("G01Q02"), re.compile("^team$"))
-    choose(page, editor, header.index("G03Q01"), re.compile(f"^{last.id} · "))
+    choose(page, editor, header.index("G03Q01"), re.compile(f"^{last.id} · "),
+           search=last.id)
     for change in ("G01Q01 → department", "G01Q02 → team", f"G03Q01 → item · {last.id}"):
         expect(main.get_by_text(change)).to_be_visible()        # the edits, listed
     expect(main.get_by_role("button", name="Import 40 responses")).to_be_enabled(timeout=30_000)
