@@ -55,7 +55,7 @@ def _cell_hover(row: str, dim: str, value: str, cell: pd.Series | None) -> str:
     head = f"<b>{safe_group(row)}</b> · {safe_dim(dim)}"
     if cell is None:
         return f"{head}<br>hidden or no data"
-    text = f"{head}<br>{VALUE_LABELS[value]}: {HOVER[value](cell[value])}" \
+    text = f"{head}<br>{VALUE_LABELS[value]}: {HOVER.get(value, signed)(cell[value])}" \
            f"<br>n = {num(cell.get('n'), 0)}"
     if value == "orientation":
         text += f"<br>{ci_text(cell.get('orientation_ci_low'), cell.get('orientation_ci_high'))}"
@@ -95,7 +95,7 @@ def heatmap(scores: pd.DataFrame, value: str = "orientation", *, include_all: bo
     fig = go.Figure(go.Heatmap(
         z=matrix, x=[wrap(dim_label(d), 14) for d in dims],
         y=[wrap(group_label(g), 28) for g in groups],
-        texttemplate=TEXT[value], textfont={"size": 13}, hovertext=hover,
+        texttemplate=TEXT.get(value, "%{z:+.1f}"), textfont={"size": 13}, hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>", xgap=2, ygap=2,
         colorbar=_colorbar(value, zrange.get("zmax", 100)), **zrange))
     apply_layout(fig, title, height=max(300, 170 + 40 * len(groups)), top=100)
