@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from lvm_data.settings import SettingsError
-from lvm_ui import bound, common, filters, gate, sharing
+from lvm_ui import bound, common, demo_banner, filters, gate, sharing
 
 # A local icon: a Material icon as favicon is fetched from the internet, which fails offline.
 st.set_page_config(page_title="Leadership vs Management", layout="wide",
@@ -69,6 +69,7 @@ def main() -> None:
             if page.url_path == "":
                 page.run()
             notice = st.container()
+            demo_banner.show(con.cursor())
             filters.sidebar(con.cursor())
         except SettingsError as exc:
             st.error(f"The settings file cannot be used: {common.md(exc)}", icon=":material/error:")

@@ -65,7 +65,8 @@ def cmd_import(args) -> int:
         wave_date=date.fromisoformat(args.date) if args.date else None,
         replace=tuple(args.replace or ()), as_new_wave=args.as_new_wave,
         exclude_flagged=None if args.exclude_flagged is None
-        else quality.parse_flags(args.exclude_flagged, "--exclude-flagged"))
+        else quality.parse_flags(args.exclude_flagged, "--exclude-flagged"),
+        keep_demo=args.keep_sample)
     # a dry run checks the file alone: the database is not created, changed or even opened
     # (opening takes a lock, which would also fail while the app holds the file); a real
     # import holds the file only to store what it checked in memory
@@ -77,6 +78,19 @@ def cmd_import(args) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(_dry_run_text(result) if args.dry_run else result.line())
+    report = result if args.dry_run else result.report
+    if report.mapping_from:
+        print(f"mapping from wave {report.mapping_from!r}: the file has the same columns "
+              "(give --codebook to map it otherwise)", file=sys.stderr)
+    return 0
+
+
+def cmd_headcount(args) -> int:
+    from .headcount import store_file
+    text = Path(args.file).read_text(encoding="utf-8-sig")
+    con = store.connect(args.db)
+    wave, n = store_file(con.cursor(), text, args.wave)
+    print(f"stored {n:,} headcount rows for wave {wave!r}")
     return 0
 
 
@@ -267,8 +281,16 @@ def _import_parser(sub) -> None:
                        help="the file is a re-export of this wave: replace it (one transaction)")
     again.add_argument("--as-new-wave", action="store_true",
                        help="keep the wave this file repeats and import the file as a new one")
+    p.add_argument("--keep-sample", action="store_true",
+                   help="keep the sample (demo) waves the dashboard loaded; removed otherwise")
     _db(p)
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("headcount", help="store a wave's headcounts (attribute columns + "
+                                         "headcount) for response rates")
+    p.add_argument("file")
+    p.add_argument("--wave", help="wave name (default: the most recent)")
+    _db(p)
+    p.set_defaults(func=cmd_headcount)
 
 
 def _selection_args(p) -> None:

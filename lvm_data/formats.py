@@ -70,6 +70,15 @@ class Layout:
         self.cleanup()
 
 
+def describe(layout: Layout) -> str:
+    """The layout in words, for the preview: header rows and separator."""
+    headers = layout.skip_rows
+    rows = f"{headers} header row{'s' * (headers != 1)}"
+    sep = DELIMITER_NAMES.get(layout.delimiter, repr(layout.delimiter))
+    return f"{rows}, {sep}-separated" + (", from an Excel workbook"
+                                            if layout.encoding == "xlsx" else "")
+
+
 def _head(path: Path, name: str, max_bytes: int | None) -> bytes:
     try:
         size = os.path.getsize(path)

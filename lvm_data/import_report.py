@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -28,6 +29,12 @@ class Report:
     partial: bool = False                         # a preview of the first rows only
     hashed_key: str | None = None
     repeats: list = field(default_factory=list)   # existing waves the file repeats
+    blocker: str | None = None          # why nothing can be imported yet (the mapping shows)
+    samples: dict[str, str] = field(default_factory=dict)   # column key -> a few answers
+    layout: str = ""                    # "1 header row, comma-separated"
+    mapping_from: str | None = None     # the wave whose remembered mapping was applied
+    default_wave: str | None = None     # name and date proposed for a file without either
+    default_date: date | None = None
 
     @property
     def rows_rejected(self) -> int:
@@ -54,11 +61,14 @@ class Summary:
     waves: list[tuple[str, int]]
     report: Report
     replaced: tuple[str, ...] = ()
+    removed_demo: tuple[str, ...] = ()
 
     def line(self) -> str:
         done = ", ".join(f"{name!r} ({n:,} respondents)" for name, n in self.waves)
         skipped = self.report.rows_rejected
         extra = f"; {skipped:,} row{'s' * (skipped != 1)} skipped" if skipped else ""
         extra += "".join(f"; replaced wave {name!r}" for name in self.replaced)
+        if self.removed_demo:
+            extra += "; removed the sample waves " + ", ".join(map(repr, self.removed_demo))
         return f"imported {done} from a {formats.TOOLS.get(self.report.tool, self.report.tool)} " \
                f"export{extra}"

@@ -15,14 +15,15 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import formats, keyfile, mapping, quality, reexport, scales
+from . import (formats, keyfile, mapping, preview_info, quality, reexport, remembered, scales,
+               wave_naming)
 from .formats import ImportProblem
 from .instrument import Codebook, Instrument, load_default
 from .import_report import Report, Summary
 from .limits import Limits, check_shape, load_limits
 from .mapping_rules import free_text_reason, is_personal_id
+from .store import demo, write
 from .store import quality as quality_store
-from .store import write
 
 Progress = Callable[[float, str], None]
 PERSONAL_KINDS = ("personal",)
@@ -47,6 +48,9 @@ class Options:
     replace: tuple[str, ...] = ()                 # waves this file replaces (a re-export)
     as_new_wave: bool = False                     # keep a repeated wave and add this one too
     exclude_flagged: tuple[str, ...] | None = None  # None: the settings file's exclude_flagged
+    demo: bool = False                  # the bundled sample: marked, removed by a real import
+    keep_demo: bool = False             # a real import keeps the sample waves
+    remember: bool = True               # store the mapping for the next file of this layout
 
 
 @dataclass
@@ -88,16 +92,19 @@ def _item_columns(matches, instrument: Instrument) -> dict[str, str]:
     return {m.key: item for item, m in best.items()}
 
 
-def _check_items(items: dict[str, str], instrument: Instrument) -> None:
+def _items_problem(items: dict[str, str], instrument: Instrument) -> str | None:
+    """Why the items cannot be scored yet (the preview still shows the mapping), or None."""
     if not items:
-        raise ImportProblem("none of the file's columns matches an item of the instrument; "
-                            "map the questions with a codebook (question,item)")
+        return ("none of the file's columns matches an item of the instrument; choose the "
+                "item of each question in the column mapping, or upload a codebook "
+                "(question,item)")
     missing = [i for i in instrument.items if i.id not in set(items.values())]
     if missing:
         names = ", ".join(f"{i.id} ({i.text[:40]!r})" for i in missing[:3])
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-        raise ImportProblem(f"no column for item {names}{more}: add the column, or map it "
-                            "in a codebook")
+        return (f"no column for item {names}{more}: map it in the column mapping or a "
+                "codebook, or add the column")
+    return None
 
 
 def _declared_scale(instrument: Instrument) -> scales.Scale:
@@ -158,17 +165,9 @@ def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
         finished_key=kinds["finished"].key if "finished" in kinds else None,
         progress_key=kinds["progress"].key if "progress" in kinds else None,
         submitted_key=kinds["submitted"].key if "submitted" in kinds else None,
-        last_item_key=_last_item(layout, items) if layout.tool == "surveymonkey" else None,
         include_partial=options.include_partial,
         row_offset=layout.skip_rows + 1,
         duration=quality_store.duration_sql(quality.timing_columns(layout.columns)))
-
-
-def _last_item(layout, items: dict[str, str]) -> str | None:
-    """SurveyMonkey has no 'finished' flag: a respondent who dropped out leaves the trailing
-    questions blank, so a blank last item marks an unfinished response."""
-    keys = [c.key for c in layout.columns if c.key in items]
-    return keys[-1] if keys else None
 
 
 def _looks_like_email(cur, key: str) -> bool:
@@ -208,6 +207,7 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
         sample = write.sample_rows(cur, fragment, params)
         if sample.empty:
             raise ImportProblem("the file has a header but no responses")
+        options, remembered_from = remembered.apply(cur, layout.columns, options)
         instrument = _instrument(options)
         samples = {k: [v for v in sample[k].head(200).tolist() if isinstance(v, str)]
                    for k in layout.keys}
@@ -215,7 +215,9 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
                                   samples=samples, tool=layout.tool)
         matches = _apply_overrides(matches, options.overrides)
         items = _item_columns(matches, instrument)
-        _check_items(items, instrument)
+        if blocker := _items_problem(items, instrument):
+            return _blocked(cur, layout, sample, matches, instrument, blocker, source,
+                            remembered_from)
         rows = write.stage(cur, fragment, params, _whole_number_columns(sample, list(items)),
                            limit=options.preview_rows)
         if options.preview_rows is None:
@@ -234,12 +236,28 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
     quality_store.mark(cur, list(items.values()), exclude)
     report = _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument)
     report.notes += quality.notes(exclude, quality.timing_columns(layout.columns))
+    preview_info.describe(cur, report, layout, sample, source, remembered_from, staged=True)
     if options.preview_rows is not None and rows >= options.preview_rows:
         report.partial = True
         report.notes.append(f"This preview checked the first {rows:,} responses only; the "
                             "whole file is checked when you import it.")
     report.repeats = reexport.detect(cur, plan)
     return Prepared(report, plan, layout, source, exclude)
+
+
+def _blocked(cur, layout, sample, matches, instrument, blocker, source,
+             remembered_from) -> Prepared:
+    """A preview that cannot import yet: the mapping and what is known, so the user can fix
+    the mapping on the page instead of meeting a dead end."""
+    report = Report(layout.tool, layout.n_rows, 0, {}, pd.DataFrame(
+        columns=["row", "column", "value", "reason"]),
+        [m.text or m.key for m in matches if m.kind in PERSONAL_KINDS], {},
+        _declared_scale(instrument), matches, [], list(layout.notes), instrument,
+        free_text_columns=[m.text or m.key for m in matches if m.kind == "free_text"],
+        blocker=blocker)
+    preview_info.describe(cur, report, layout, sample, source, remembered_from, staged=False)
+    plan = write.Plan(items={}, value_maps={}, bad_values={})
+    return Prepared(report, plan, layout, source)
 
 
 def _screen_free_text(cur, matches: list[mapping.Match]) -> None:
@@ -295,22 +313,17 @@ def _wave_names(prepared: Prepared, options: Options) -> list[tuple[str, str | N
     in_file = prepared.report.waves
     if in_file:
         return [(w, w) for w in in_file]
-    return [(Path(prepared.source).stem[:100] or "wave", None)]
-
-
-_PERIOD = re.compile(r"^(\d{4})(?:[-_ /]?(?:(H)([12])|(Q)([1-4])|(0[1-9]|1[0-2])))?\b", re.I)
+    return [(prepared.report.default_wave or "Wave 1", None)]
 
 
 def wave_date_from_name(name: str) -> date | None:
-    """'2025-H2' -> 1 July 2025, '2026-Q3' -> 1 July 2026, '2025-03' -> 1 March 2025,
-    '2024 pulse' -> 1 January 2024: waves named by period sort in time order."""
-    m = _PERIOD.match(name.strip())
-    if not m or not 1990 <= int(m.group(1)) <= 2100:
-        return None
-    year, half, quarter, month = int(m.group(1)), m.group(3), m.group(5), m.group(6)
-    first = 1 + 6 * (int(half) - 1) if half else 1 + 3 * (int(quarter) - 1) if quarter \
-        else int(month) if month else 1
-    return date(year, first, 1)
+    return wave_naming.wave_date_from_name(name)
+
+
+def _wave_date(name: str, in_file: str | None, report: Report, options: Options) -> date:
+    """The date given, else the responses' last date, else the period in the name, else today."""
+    dated = report.default_date if in_file is None else None
+    return options.wave_date or dated or wave_date_from_name(name) or date.today()
 
 
 def _write(cur, prepared: Prepared, options: Options, progress,
@@ -321,7 +334,7 @@ def _write(cur, prepared: Prepared, options: Options, progress,
     for i, (name, in_file) in enumerate(names):
         _notify(progress, 0.5 + 0.45 * i / len(names), f"Storing wave {name!r}")
         _, wave_id = write.next_ids(cur)
-        when = options.wave_date or wave_date_from_name(name) or date.today()
+        when = _wave_date(name, in_file, report, options)
         meta = write.WaveMeta(name, when, prepared.source,
                               report.tool, scale.name, scale.min, scale.max,
                               {f"{v:g}": label for v, label in scales.value_labels(scale).items()})
@@ -333,6 +346,8 @@ def _write(cur, prepared: Prepared, options: Options, progress,
 
 
 def _check_writable(report: Report, options: Options) -> None:
+    if report.blocker:
+        raise ImportProblem(report.blocker)
     if report.rows_importable == 0:
         raise ImportProblem("no response can be imported: " + (report.first_problem() or
                                                                  "every row was rejected"))
@@ -342,12 +357,37 @@ def _check_writable(report: Report, options: Options) -> None:
 
 
 def store_prepared(cur, prepared: Prepared, options: Options, progress,
-                   rid_shift: int = 0) -> tuple[Options, list[tuple[str, int]]]:
+                   rid_shift: int = 0) -> Summary:
     """The writing half of an import, inside the caller's transaction: refuse what must
-    not be stored, replace re-exported waves, store the waves."""
+    not be stored, replace re-exported waves, retire the sample, store the waves and
+    remember the mapping."""
     _check_writable(prepared.report, options)
     options = reexport.resolve(cur, prepared.report, options)
-    return options, _write(cur, prepared, options, progress, rid_shift)
+    removed = _before_write(cur, options)
+    done = _write(cur, prepared, options, progress, rid_shift)
+    _after_write(cur, prepared, options, done)
+    return Summary(done, prepared.report, tuple(dict.fromkeys(options.replace)), removed)
+
+
+def _before_write(cur, options: Options) -> tuple[str, ...]:
+    """A real import retires the sample for good and, unless kept, removes its waves."""
+    if options.demo:
+        return ()
+    demo.retire(cur)
+    if options.keep_demo:
+        return ()
+    names = tuple(n for n in demo.names(cur) if n not in options.replace)
+    for name in names:
+        write.remove_wave(cur, name)
+    return names
+
+
+def _after_write(cur, prepared: Prepared, options: Options, done) -> None:
+    if options.demo:
+        for name, _ in done:
+            demo.mark(cur, name)
+    elif options.remember and done:
+        remembered.save(cur, prepared.layout.columns, prepared.report, done[-1][0])
 
 
 def import_file(con, path: str | Path, options: Options | None = None,
@@ -362,7 +402,7 @@ def import_file(con, path: str | Path, options: Options | None = None,
         if dry_run:
             cur.execute("ROLLBACK")
             return prepared.report
-        options, done = store_prepared(cur, prepared, options, progress)
+        summary = store_prepared(cur, prepared, options, progress)
         write.drop_staging(cur)
         cur.execute("COMMIT")
     except BaseException:
@@ -373,4 +413,4 @@ def import_file(con, path: str | Path, options: Options | None = None,
             prepared.layout.cleanup()
         cur.close()
     _notify(progress, 1.0, "Done")
-    return Summary(done, prepared.report, tuple(dict.fromkeys(options.replace)))
+    return summary

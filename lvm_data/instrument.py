@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import column_roles
 from .export import safe_row, unquote
 
 POLES = ("leadership", "management")
@@ -104,9 +105,12 @@ class Instrument:
 
 @dataclass(frozen=True)
 class Codebook:
-    """question (an export's header or question text) -> item id; maybe a custom instrument."""
+    """question (an export's header or question text) -> item id; maybe a custom instrument.
+    ``columns`` holds the other rows: question -> (kind, target) of a role such as
+    department, ``attribute:NAME`` or ignore (``column_roles``)."""
     mapping: dict[str, str] = field(default_factory=dict)
     instrument: Instrument | None = None
+    columns: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 def valid_identifier(name: str) -> bool:
@@ -191,19 +195,28 @@ def parse_codebook(text: str, source: str = "codebook") -> Codebook:
     if not {"question", "item"} <= set(fields):
         raise InstrumentError(f"{source}: a codebook needs the columns question,item")
     mapping: dict[str, str] = {}
+    columns: dict[str, tuple[str, str | None]] = {}
+    item_rows = []
     for n, row in enumerate(rows, start=2):
         question, item = (row.get("question") or "").strip(), (row.get("item") or "").strip()
         if not question or not item:
             raise InstrumentError(f"{source} row {n}: question and item must not be empty")
+        if column_roles.is_role(item):
+            try:
+                columns[question] = column_roles.parse_role(item)
+            except ValueError as exc:
+                raise InstrumentError(f"{source} row {n}: {exc}") from exc
+            continue
         mapping[question] = item
+        item_rows.append(row)
     instrument = None
-    if {"dimension", "pole"} <= set(fields):
+    if {"dimension", "pole"} <= set(fields) and item_rows:
         unique: dict[str, dict] = {}
-        for row in rows:
+        for row in item_rows:
             unique.setdefault(row["item"].strip(), row)
         csv_rows = list(unique.values())
         instrument = _instrument_from_codebook_rows(csv_rows, source)
-    return Codebook(mapping, instrument)
+    return Codebook(mapping, instrument, columns)
 
 
 def _instrument_from_codebook_rows(rows: list[dict], source: str) -> Instrument:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from . import column_roles
 from .export import safe_row
 from .instrument import Codebook, Instrument, valid_identifier
 from .mapping_rules import (classify_header, classify_question, free_text_header,
@@ -111,10 +112,26 @@ def _single_roles(matches: list[Match]) -> None:
             m.kind, m.target, m.confidence, m.how = "respondent_id", "respondent_id", 0.9, "email"
 
 
-def _name_attributes(matches: list[Match]) -> None:
-    used = set(RESERVED)
+def _codebook_roles(matches: list[Match], codebook: Codebook | None) -> list[Match]:
+    """A codebook's role rows (department, attribute:NAME, ignore...) decide those columns;
+    "ignore" leaves a column the proposer already keeps out (personal data...) as it is."""
+    roles = codebook.columns if codebook is not None else {}
+    if not roles:
+        return matches
+    out = []
     for m in matches:
-        if m.kind != "attribute":
+        role = next((roles[s.strip()] for s in (m.key, m.text) if s.strip() in roles), None)
+        if role is not None and not (role[0] == "ignored" and m.kind in column_roles.NOT_STORED):
+            m = Match(m.key, m.text, role[0], role[1], 1.0, "codebook")
+        out.append(m)
+    return out
+
+
+def _name_attributes(matches: list[Match]) -> None:
+    used = set(RESERVED) | {m.target for m in matches if m.kind == "attribute" and m.target
+                            and m.how == "codebook"}
+    for m in matches:
+        if m.kind != "attribute" or (m.target and m.how == "codebook"):
             continue
         name = attribute_name(m.key) if len(m.key) <= 40 else None
         if is_rater_header(m.key) and RATER not in used:
@@ -136,6 +153,7 @@ def propose(columns, instrument: Instrument, codebook: Codebook | None = None,
     ``samples`` (key -> some raw values) lets free text be told apart from attributes."""
     index = ItemIndex(instrument, codebook, tool)
     matches = [_classify(*_as_column(c), index, samples) for c in columns]
+    matches = _codebook_roles(matches, codebook)
     _dedupe_items(matches)
     _single_roles(matches)
     _name_attributes(matches)
@@ -143,9 +161,11 @@ def propose(columns, instrument: Instrument, codebook: Codebook | None = None,
 
 
 def to_codebook_csv(matches: list[Match], instrument: Instrument, custom: bool = False) -> str:
-    """``question,item`` rows for the item matches; ``custom`` adds the item definitions
-    (dimension,pole,reverse,text,scale_min,scale_max) so the codebook defines the instrument.
-    Headers come from the export, so cells are formula-safe (``parse_codebook`` undoes it)."""
+    """``question,item`` rows for every column: an item id, or the role word of the column
+    (department, ``attribute:NAME``, ignore...), so the codebook remembers every choice.
+    ``custom`` adds the item definitions (dimension,pole,reverse,text,scale_min,scale_max)
+    so the codebook defines the instrument. Headers come from the export, so cells are
+    formula-safe (``parse_codebook`` undoes it)."""
     items = instrument.by_id()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -154,15 +174,13 @@ def to_codebook_csv(matches: list[Match], instrument: Instrument, custom: bool =
         header += ["dimension", "pole", "reverse", "text", "scale_min", "scale_max"]
     writer.writerow(header)
     for m in matches:
-        if m.kind != "item" or not m.target:
-            continue
-        row = [m.key, m.target]
-        if custom:
+        is_item = m.kind == "item" and m.target in items
+        row = [m.key, m.target if is_item else column_roles.role_word(m.kind, m.target)]
+        if custom and is_item:
             it = items[m.target]
             row += [it.dimension, it.pole, str(it.reverse).lower(), it.text,
                     f"{instrument.scale_min:g}", f"{instrument.scale_max:g}"]
+        elif custom:
+            row += [""] * 6
         writer.writerow(safe_row(row))
     return out.getvalue()
-
-
-

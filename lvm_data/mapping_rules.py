@@ -27,7 +27,9 @@ GROUPS = {
     "wave": {"wave", "surveywave"},
     "finished": {"finished"},
     "progress": {"progress"},
-    "submitted": {"submitdate", "datesubmitted", "datumabgeschickt"},
+    # a blank submit date marks a response left unfinished (LimeSurvey; Typeform's partial
+    # responses, which its CSV holds when they were included in the download)
+    "submitted": {"submitdate", "datesubmitted", "datumabgeschickt", "submitdateutc"},
     "status": {"status"},
 }
 PERSONAL = {"name", "firstname", "lastname", "fullname", "surname", "givenname",
@@ -39,7 +41,7 @@ METADATA = {
     "startdate", "enddate", "recordeddate", "duration", "durationinseconds", "timestamp",
     "collectorid", "distributionchannel", "userlanguage", "responseset", "externalreference",
     "externaldatareference", "customdata", "starttime", "completiontime", "lastmodifiedtime",
-    "submitdateutc", "startdateutc", "stagedateutc", "networkid", "lastpage",
+    "startdateutc", "stagedateutc", "networkid", "lastpage",
     "startlanguage", "seed", "datestamp", "startdatestamp", "datestarted",
     "datelastaction", "refurl", "referrerurl", "responsetype", "tags", "score", "totalpoints",
     "quizfeedback", "gradepostedtime", "totalscore", "ending", "endingdisplayed", "recipientemailstatus",

@@ -39,8 +39,8 @@ def import_into(db_path, path: str | Path, options: ingest.Options | None = None
             prepared.report.repeats = reexport.detect(cur, prepared.plan)
             cur.execute("BEGIN TRANSACTION")
             try:
-                options, done = ingest.store_prepared(cur, prepared, options, progress,
-                                                      rid_shift)
+                summary = ingest.store_prepared(cur, prepared, options, progress,
+                                                rid_shift)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -53,4 +53,4 @@ def import_into(db_path, path: str | Path, options: ingest.Options | None = None
         spill.cleanup()
     if progress is not None:
         progress(1.0, "Done")
-    return Summary(done, prepared.report, tuple(dict.fromkeys(options.replace)))
+    return summary

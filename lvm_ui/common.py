@@ -33,18 +33,20 @@ LINGER_SECONDS = 2.0     # the file stays open this long after a run: a warm cac
 
 
 def load_sample(con) -> list[str]:
-    """Import every bundled sample export; returns one summary line per file."""
+    """Import every bundled sample export as demo waves; one summary line per file."""
     lines = []
     for path in sorted(SAMPLE_DIR.glob("*.csv")):
-        lines.append(ingest.import_file(con, path, ingest.Options()).line())
+        lines.append(ingest.import_file(con, path, ingest.Options(demo=True)).line())
     return lines
 
 
 @st.cache_resource(show_spinner="Opening the database…")
 def _prepared(path: str, _con) -> bool:
-    """Once per process and file: a new user sees a populated dashboard at once."""
+    """Once per process and file: a new user sees a populated dashboard at once, but a
+    database someone has imported into or deleted from stays as they left it."""
     tempfiles.clean_stale()       # copies left by imports that were killed
-    if store.waves(_con.cursor()).empty:
+    cur = _con.cursor()
+    if store.waves(cur).empty and not store.demo.retired(cur):
         try:
             load_sample(_con)
         except Exception:  # noqa: BLE001 - an empty database is still usable (Data page)

@@ -172,7 +172,8 @@ def compare_effects(result, label_a: str, label_b: str) -> None:
         "p": [p_text(p) for p in t["p_holm"]], "mdd": t["detectable"],
         "n_a": t["n_a"], "n_b": t["n_b"], "a": t["orientation_a"], "b": t["orientation_b"]})
     st.dataframe(df, hide_index=True, column_config={
-        "dimension": "Dimension", "n_a": NUMBER(f"n ({label_a})", format="%d"),
+        "dimension": st.column_config.TextColumn("Dimension", pinned=True),
+        "n_a": NUMBER(f"n ({label_a})", format="%d"),
         "n_b": NUMBER(f"n ({label_b})", format="%d"),
         "a": NUMBER(f"Orientation ({label_a})", format="%+.1f"),
         "b": NUMBER(f"Orientation ({label_b})", format="%+.1f"),

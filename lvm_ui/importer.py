@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from lvm_data import formats, ingest, mapping, store, tempfiles
@@ -55,15 +56,13 @@ def save(uploaded) -> Upload:
 
 def options_form() -> tuple[ingest.Options, str]:
     """The import options; returns them and a fingerprint for caching the dry run."""
-    c1, c2, c3 = st.columns(3)
+    c1, _ = st.columns([1, 2])
     tools = [AUTO, *formats.TOOLS]
     tool = c1.selectbox("Survey tool", tools, key="imp_tool",
                         format_func=lambda t: "Detect automatically" if t == AUTO
-                        else formats.TOOLS[t])
-    wave = c2.text_input("Wave name", key="imp_wave", max_chars=100,
-                         placeholder="From the file's wave column, else the file name",
-                         help="Leave empty to use the wave column of the file, if any.")
-    wave_date = c3.date_input("Wave date", value=date.today(), key="imp_date")
+                        else formats.TOOLS[t],
+                        help="The preview names the tool and layout it detected; choose "
+                             "another here if it is wrong.")
     c4, c5, c6 = st.columns(3)
     partial = c4.checkbox("Include partial responses", key="imp_partial",
                           help="Unfinished responses are left out unless this is ticked.")
@@ -80,7 +79,7 @@ def options_form() -> tuple[ingest.Options, str]:
             codebook = parse_codebook(raw.decode("utf-8-sig"), codebook_file.name)
         except (InstrumentError, UnicodeDecodeError) as exc:
             st.error(f"The codebook cannot be used: {common.md(exc)}")
-    options = ingest.Options(wave=wave.strip() or None, wave_date=wave_date, codebook=codebook,
+    options = ingest.Options(codebook=codebook,
                              tool=None if tool == AUTO else tool, include_partial=partial,
                              skip_invalid=skip, max_bytes=max_bytes())
     fingerprint = f"{tool}|{cb_digest}|{partial}"
@@ -107,11 +106,18 @@ def show_report(report: ingest.Report) -> None:
     """Counts, every problem found, and what will not be stored."""
     c1, c2, c3 = st.columns(3)
     c1.metric("Rows read", f"{report.rows_read:,}")
-    c2.metric("Will be imported", f"{report.rows_importable:,}")
-    c3.metric("Rejected", f"{report.rows_rejected:,}")
-    waves = ", ".join(report.waves) if report.waves else "none (one wave, named as below)"
-    st.caption(f"Format: {common.md(formats.TOOLS.get(report.tool, report.tool))} · "
+    blocked_ = report.blocker is not None          # not checked yet: no verdict per row
+    c2.metric("Will be imported", "–" if blocked_ else f"{report.rows_importable:,}")
+    c3.metric("Rejected", "–" if blocked_ else f"{report.rows_rejected:,}")
+    waves = ", ".join(report.waves) if report.waves else "none (one wave, named above)"
+    how = "chosen" if st.session_state.get("imp_tool", AUTO) != AUTO else "detected"
+    tool = formats.TOOLS.get(report.tool, report.tool)
+    layout = "" if "header row" in tool else f"; {report.layout}"   # "Plain CSV (one header row)"
+    st.caption(f"Format: {common.md(tool)} ({how}{common.md(layout)}) · change it with "
+               "“Survey tool” above · "
                f"Waves in the file: {common.md(waves)}")
+    if report.blocker:
+        st.error(f"Not ready to import: {common.md(report.blocker)}", icon=":material/rule:")
     for note in report.notes:
         st.caption(f":material/info: {common.md(note)}")
     if report.personal_columns:
@@ -125,6 +131,8 @@ def show_report(report: ingest.Report) -> None:
         st.caption(f":material/key: Respondent ids in {common.md(report.hashed_key)} name people "
                    "(e-mail or employee id): they are stored only as a keyed hash whose key "
                    "is kept outside the database.")
+    if report.blocker:
+        return
     if report.problems:
         st.warning("Problems found: " + "; ".join(
             f"{reason}: {n:,} row{'s' if n != 1 else ''}"
@@ -156,14 +164,16 @@ def repeat_choice(report: ingest.Report, options: ingest.Options) -> None:
         "A new wave: keep both (comparing the two waves may then be refused)")
     if replace_them:
         options.replace = tuple(names)
-        if options.wave is None:
-            options.wave_date = None          # the replaced wave keeps its name and date
+        if options.wave in (None, report.default_wave):
+            options.wave = options.wave_date = None   # the replaced wave keeps name and date
     else:
         options.as_new_wave = True
 
 
 def blocked(report: ingest.Report, options: ingest.Options) -> str | None:
     """Why the import button is disabled, mirroring ingest's own checks."""
+    if report.blocker:
+        return "Map the questions to the instrument's items in the column mapping below."
     if report.rows_importable == 0:
         return "No response can be imported."
     if report.problems.get("invalid value") and not options.skip_invalid:
@@ -200,10 +210,15 @@ def mapping_section(upload: Upload, options: ingest.Options, fingerprint: str):
     """Base proposal, the user's edits, and the report with those edits applied."""
     base = dry_run(upload, replace(options, overrides={}), fingerprint)
     st.subheader("Column mapping", anchor=False)
-    st.caption("Check what each column becomes; change “Use as” to fix it. Changes apply to "
-               "the preview and the import.")
+    if base.mapping_from:
+        st.info(f"Mapping from wave “{common.md(base.mapping_from)}”: this file has the same "
+                "columns, so they are mapped as you confirmed them then.",
+                icon=":material/history:")
+    st.caption("Check what each column becomes; change “Use as” to fix it (type to search "
+               "the items by id, pole or words). Changes apply to the preview and the import.")
     overrides = mapping_editor.edit(base.matches, base.instrument,
-                                    key=f"imp_map_{upload.digest}_{fingerprint}")
+                                    key=f"imp_map_{upload.digest}_{fingerprint}",
+                                    samples=base.samples)
     report = dry_run(upload, replace(options, overrides=overrides), fingerprint) \
         if overrides else base
     for key, (kind, target) in overrides.items():
@@ -212,5 +227,49 @@ def mapping_section(upload: Upload, options: ingest.Options, fingerprint: str):
     csv = mapping.to_codebook_csv(report.matches, report.instrument,
                                   custom=report.instrument.name != "default")
     st.download_button("Download the mapping as a codebook CSV", csv, "codebook.csv",
-                       "text/csv", icon=":material/download:")
+                       "text/csv", icon=":material/download:",
+                       help="Every column of the file with its item, department, team, role, "
+                            "respondent_id, attribute:NAME or ignore: a template to edit and "
+                            "upload as the codebook, now or with the next wave.")
+    instrument_items(report.instrument)
     return report, overrides
+
+
+def instrument_items(instrument) -> None:
+    """The items a column can be mapped to, with their dimension, pole and direction."""
+    with st.expander(f"The instrument's {len(instrument.items)} items",
+                     icon=":material/list_alt:"):
+        st.dataframe(pd.DataFrame(
+            [{"id": i.id, "dimension": common.dim_label(i.dimension), "pole": i.pole,
+              "reverse": i.reverse, "text": i.text} for i in instrument.items]),
+            hide_index=True, column_config={
+                "id": st.column_config.TextColumn("Item", pinned=True),
+                "text": st.column_config.TextColumn("Statement", width="large")})
+
+
+def wave_fields(upload: Upload, report: ingest.Report, options: ingest.Options) -> None:
+    """Name and date of the new wave, proposed from the responses' dates (else the file
+    name), editable; a file with a wave column names its waves itself."""
+    in_file = bool(report.waves)
+    if st.session_state.get("_lvm_wave_for") != upload.digest:      # a new file: its defaults
+        st.session_state["_lvm_wave_for"] = upload.digest
+        st.session_state["imp_wave"] = "" if in_file else report.default_wave or ""
+        st.session_state["imp_date"] = report.default_date or date.today()
+    c1, c2 = st.columns(2)
+    name = c1.text_input("Wave name", key="imp_wave", max_chars=100,
+                         placeholder="From the file's wave column" if in_file else "",
+                         help="Proposed from the responses' dates (e.g. 2026-10, 2026-Q4), "
+                              "else the file name.")
+    when = c2.date_input("Wave date", key="imp_date",
+                         help="Proposed from the last response's date, else today.")
+    options.wave, options.wave_date = name.strip() or None, when
+
+
+def keep_sample_choice(options: ingest.Options) -> None:
+    """The sample waves leave with the first real import unless the user keeps them."""
+    names = store.demo.names(common.cursor())
+    if names:
+        options.keep_demo = st.checkbox(
+            "Keep the sample waves (" + ", ".join(common.md(n) for n in names) + ")",
+            key="imp_keep_demo", help="The bundled sample is demo data; by default the first "
+            "import of your own removes it.")

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lvm_data import mapping
+from lvm_data.instrument import dimension_info
 
 ITEM_PREFIX = "item · "
 NAMED_KINDS = {"respondent_id": "respondent id", "personal": "personal data (dropped)",
@@ -31,8 +32,33 @@ def use_as(match: mapping.Match) -> str:
 
 
 def choices(instrument) -> list[str]:
+    """The items grouped by dimension and pole (as the instrument lists its dimensions,
+    leadership first), then the other kinds of column."""
+    dims = instrument.dimensions
+    items = sorted(instrument.items, key=lambda i: (dims.index(i.dimension),
+                                                    POLE_ORDER.get(i.pole, 2)))
     kinds = [_kind_text(k) for k in mapping.KINDS if k != "item"]
-    return [*(ITEM_PREFIX + i.id for i in instrument.items), *kinds]
+    return [*(ITEM_PREFIX + i.id for i in items), *kinds]
+
+
+POLE_ORDER = {"leadership": 0, "management": 1}
+
+
+def labeller(instrument):
+    """"item · VE_L1" shown as "VE_L1 · Vision (leadership) · I describe…": the dropdown can
+    be searched by id, pole or words of the statement."""
+    items = instrument.by_id()
+
+    def label(choice: str) -> str:
+        item = items.get(choice[len(ITEM_PREFIX):]) if choice.startswith(ITEM_PREFIX) else None
+        if item is None:
+            return choice
+        pole = dimension_info(item.dimension)
+        side = (pole.leadership if item.pole == "leadership" else pole.management).split(":")[0]
+        text = item.text if len(item.text) <= 60 else item.text[:59] + "…"
+        rev = " (reverse)" if item.reverse else ""
+        return f"{item.id} · {side} ({item.pole}){rev} · {text}"
+    return label
 
 
 def parse(text: str, key: str, taken: set[str]) -> tuple[str, str | None]:
@@ -54,12 +80,19 @@ def _attribute_name(key: str, taken: set[str]) -> str:
     return name
 
 
-def frame(base: list[mapping.Match]) -> pd.DataFrame:
+# answers not shown, not even here: names, e-mails, comments, and ids that may name people
+HIDDEN_SAMPLE = ("personal", "free_text", "respondent_id")
+
+
+def frame(base: list[mapping.Match], samples: dict[str, str] | None = None) -> pd.DataFrame:
     """Rows for the editor. Always the proposal: the editor keeps the user's edits itself,
     and its data must not change under it."""
+    samples = samples or {}
     return pd.DataFrame({
         "column": [m.key for m in base],
         "text": [m.text if m.text != m.key else "" for m in base],
+        "sample": ["(not shown)" if m.kind in HIDDEN_SAMPLE else samples.get(m.key, "")
+                   for m in base],
         "use_as": [use_as(m) for m in base],
         "stored_as": [m.target or "" for m in base],
         "confidence": [m.confidence for m in base],
@@ -67,19 +100,22 @@ def frame(base: list[mapping.Match]) -> pd.DataFrame:
     })
 
 
-def edit(base: list[mapping.Match], instrument, key: str) -> dict[str, tuple[str, str | None]]:
+def edit(base: list[mapping.Match], instrument, key: str,
+         samples: dict[str, str] | None = None) -> dict[str, tuple[str, str | None]]:
     """Draw the editor; return the overrides: the rows whose choice differs from the proposal."""
-    df = frame(base)
-    order = ["column", "use_as", "stored_as", "confidence", "how"]
+    df = frame(base, samples)
+    order = ["column", "use_as", "sample", "stored_as", "confidence", "how"]
     if df["text"].astype(bool).any():
         order.insert(1, "text")                      # only when headers differ from the text
     edited = st.data_editor(
         df, key=key, hide_index=True, column_order=order,
-        disabled=["column", "text", "stored_as", "confidence", "how"],
+        disabled=["column", "text", "sample", "stored_as", "confidence", "how"],
         column_config={
-            "column": st.column_config.TextColumn("Column", width="medium"),
+            "column": st.column_config.TextColumn("Column", width="medium", pinned=True),
             "text": st.column_config.TextColumn("Question text", width="large"),
+            "sample": st.column_config.TextColumn("Sample answers", width="medium"),
             "use_as": st.column_config.SelectboxColumn("Use as", options=choices(instrument),
+                                                       format_func=labeller(instrument),
                                                        required=True, width="medium"),
             "stored_as": st.column_config.TextColumn("Proposed target"),
             "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0,

@@ -11,7 +11,7 @@ import streamlit as st
 
 from lvm_data import export, store
 
-from . import common, filters, gate, layout
+from . import common, filters, gate, layout, participation
 
 _CONFIRM = "_lvm_confirm_delete"
 
@@ -39,6 +39,9 @@ def _rename(old: str, new: str) -> None:
         st.session_state["_lvm_admin_error"] = str(exc)
     else:
         st.session_state["_lvm_admin_done"] = f"Renamed wave “{old}” to “{new.strip()}”."
+        if st.session_state.get("wave") == old:      # the sidebar shows the new name at once
+            st.session_state["_lvm_show_wave"] = new.strip()
+        st.session_state["admin_wave"] = new.strip()
 
 
 def _delete(name: str) -> None:
@@ -89,6 +92,7 @@ def download(f: filters.Filters) -> None:
     if common.nothing_shown(groups, rows):
         return
     common.hidden_note(groups)
+    rows = participation.add_rates(f, by, rows)
     data = export.scores_csv(filters.scores_frame(rows))
     st.download_button("Download group scores (CSV)", data,
                        f"lvm-scores-{_slug(by)}-{_slug(f.wave)}.csv", "text/csv",

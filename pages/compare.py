@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lvm_data import charts, store
-from lvm_ui import bound, common, effects_view, filters, layout
+from lvm_ui import bound, common, compare_start, effects_view, filters, layout
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -24,8 +24,8 @@ def sides(f: filters.Filters) -> tuple[store.Selection, store.Selection] | None:
     if len(values) < 2:
         st.info(f"There is only one {_label(by).lower()} to choose: nothing to compare.")
         return None
-    first = len(values) - 1 if by == WAVE else 0
-    second = len(values) - 2 if by == WAVE else 1
+    first, second = compare_start.defaults(f, by, values, len(values) - 1 if by == WAVE else 0,
+                                           len(values) - 2 if by == WAVE else 1)
     a = bound.select("Selection A", values, "side_a", index=first, container=c2,
                      what=f"not a {_label(by).lower()}")
     b = bound.select("Selection B", values, "side_b", index=second, container=c3,
@@ -41,8 +41,9 @@ def main() -> None:
     f = layout.require_data()
     if f is None:
         return
-    st.caption(f.describe() + " — the compared attribute replaces its own filter.")
     chosen = sides(f)
+    st.caption(compare_start.note(f, st.session_state.get("compare_by", "department"),
+                                  _label(st.session_state.get("compare_by", "department"))))
     if chosen is None:
         return
     a, b = chosen

@@ -1,7 +1,8 @@
 """Data: import a survey export (preview first), manage waves, download scores."""
 import streamlit as st
 
-from lvm_ui import common, filters, gate, importer, reliability_view, sharing, waves_admin
+from lvm_ui import (common, filters, gate, importer, participation, reliability_view, sharing,
+                    waves_admin)
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -31,7 +32,9 @@ def upload_section() -> None:
     options.overrides = overrides
     with preview:
         st.subheader("Preview", anchor=False)
+        importer.wave_fields(upload, report, options)
         importer.show_report(report)
+        importer.keep_sample_choice(options)
         importer.repeat_choice(report, options)
         why = importer.blocked(report, options)
         if why:
@@ -50,6 +53,7 @@ def main() -> None:
     st.header("Survey waves", anchor=False)
     waves_admin.waves_table(cur)
     waves_admin.manage(cur)
+    participation.upload_section(cur)
     f = filters.current()
     if not f.has_data:
         waves_admin.load_sample_button()

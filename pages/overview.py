@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lvm_data import charts
-from lvm_ui import common, effects_view, filters, layout
+from lvm_ui import common, effects_view, filters, layout, participation
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -49,5 +49,6 @@ def main() -> None:
     mix = f.mix()
     common.withheld_note(mix)
     common.chart(charts.archetype_mix(mix.table), "archetypes")
+    participation.overview(f)
 
 main()

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lvm_data import charts, export
-from lvm_ui import bound, common, effects_view, filters, layout
+from lvm_ui import bound, common, effects_view, filters, layout, participation
 from lvm_ui.entry import ensure_entrypoint
 
 ensure_entrypoint()
@@ -16,13 +16,17 @@ def table(rows, f: filters.Filters, by: str) -> None:
     df = filters.scores_frame(rows)
     df["group"] = df["group"].replace({"all": "All respondents"})
     st.dataframe(df.drop(columns=["dimension"]), hide_index=True, column_config={
-        "group": "Group", "dimension_label": "Dimension", "n": NUMBER("n", format="%d"),
+        "group": st.column_config.TextColumn("Group", pinned=True),      # stays in view
+        "dimension_label": st.column_config.TextColumn("Dimension", pinned=True),
+        "n": NUMBER("n", format="%d"),
         "leadership": NUMBER("Leadership", format="%.2f"),
         "management": NUMBER("Management", format="%.2f"),
         "orientation": NUMBER("Orientation", format="%+.1f"),
         "orientation_ci_low": NUMBER("CI low", format="%+.1f"),
         "orientation_ci_high": NUMBER("CI high", format="%+.1f"),
-        "balance": NUMBER("Balance", format="%.1f"), "archetype": "Archetype"})
+        "balance": NUMBER("Balance", format="%.1f"), "archetype": "Archetype",
+        "headcount": NUMBER("Headcount", format="%d"),
+        "response_rate": NUMBER("Response rate", format="percent")})
     download = filters.scores_frame(effects_view.with_change(f, by, rows))
     download["group"] = download["group"].replace({"all": "All respondents"})
     st.download_button("Download these scores (CSV)", export.scores_csv(download), "lvm-scores.csv",
@@ -64,6 +68,7 @@ def main() -> None:
     groups, rows = f.scores_with_all(by)
     if common.nothing_shown(groups, rows):
         return
+    rows = participation.add_rates(f, by, rows)
     smin, smax = f.scale()
     st.subheader(f"{common.attr_label(by)} × dimension", anchor=False)
     common.hidden_note(groups)

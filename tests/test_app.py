@@ -201,6 +201,8 @@ def _upload_file(tmp_path: Path) -> bytes:
 def test_upload_preview_and_confirmed_import(tmp_path):
     at = app("data")
     at.file_uploader[0].upload("pilot.csv", _upload_file(tmp_path), "text/csv")
+    at.run()
+    assert at.text_input(key="imp_wave").value == "pilot"    # no dates: the file name
     at.text_input(key="imp_wave").input("2026-H1")
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -163,7 +163,7 @@ def test_archetype_mix_stacks_to_100_in_canonical_order():
 def test_heatmap_matrix_layout_and_diverging_scale(scores):
     fig = heatmap(scores)
     hm = fig.data[0]
-    # largest |value| is 50 (Sales, Ops on vision_execution): the colour range is ±50
+    # the colour range of orientation is always ±50 (the same in every view)
     assert hm.type == "heatmap" and hm.zmid == 0 and (hm.zmin, hm.zmax) == (-50, 50)
     assert list(hm.colorbar.tickvals) == [-50, -25, 0, 25, 50]
     assert list(hm.colorbar.ticktext) == ["-50 Management", "-25", "0", "+25", "+50 Leadership"]
@@ -171,7 +171,7 @@ def test_heatmap_matrix_layout_and_diverging_scale(scores):
     assert list(hm.x) == ["Vision vs<br>Execution", "People vs<br>Process", "Team spirit"]
     assert [list(r) for r in hm.z] == [[25.0, -25.0, 0.0], [50.0, -25.0, None],
                                        [-50.0, None, 40.0]]
-    assert hm.texttemplate == "%{z:.1f}"
+    assert hm.texttemplate == "%{z:+.1f}"                  # "+13.0", as in the tables
     assert hm.colorscale[0][1] == MANAGEMENT_COLOR and hm.colorscale[-1][1] == LEADERSHIP_COLOR
     assert "n = 12" in hm.hovertext[1][0] and "95% CI" in hm.hovertext[1][0]
     assert "hidden" in hm.hovertext[1][2]
@@ -436,13 +436,25 @@ def test_escape_label_and_wrap():
 
 
 # ---------------------------------------------------------------- 11 ranges and labels
-@pytest.mark.parametrize("max_abs, extent", [(12.0, 20), (43.6, 50), (40.0, 40), (97.0, 100)])
-def test_heatmap_colour_range_fits_the_data(scores, max_abs, extent):
+@pytest.mark.parametrize("max_abs", [12.0, 43.6, 40.0, 97.0])
+def test_heatmap_colour_range_is_fixed_whatever_the_data(scores, max_abs):
+    """A colour means the same in every view: ±50 for orientation however small or large
+    the values (issue 10: ±50 in one view, ±30 in another made colours incomparable)."""
     df = scores.assign(orientation=scores.orientation.clip(-max_abs, max_abs))
     df.loc[5, "orientation"] = -max_abs  # Ops, vision_execution: the largest |value|
     hm = heatmap(df).data[0]
-    assert (hm.zmin, hm.zmax, hm.zmid) == (-extent, extent, 0)
-    assert hm.colorbar.ticktext[-1] == f"+{extent} Leadership"
+    assert (hm.zmin, hm.zmax, hm.zmid) == (-50, 50, 0)
+    assert hm.colorbar.ticktext[-1] == "+50 Leadership"
+    lead = heatmap(df, "leadership").data[0]               # no scale given: the 1-5 default
+    assert (lead.zmin, lead.zmax) == (1, 5) and lead.texttemplate == "%{z:.2f}"
+
+
+def test_heatmap_hover_is_signed_and_shows_the_response_rate(scores):
+    df = scores.assign(headcount=20.0, response_rate=0.6)
+    hm = heatmap(df).data[0]
+    assert "leadership): +25.0" in hm.hovertext[0][0]
+    assert "response rate 60% of 20" in hm.hovertext[0][0]
+    assert "response rate" not in heatmap(scores).data[0].hovertext[0][0]
 
 
 def test_orientation_axis_never_zooms_below_30(scores):

@@ -240,12 +240,12 @@ def test_upload_fix_mapping_validate_and_confirm(page, base_url, tmp_path):
     done = main.get_by_test_id("stAlert").filter(has_text="imported")
     done.wait_for(timeout=60_000)
     wait_drawn(page)
-    assert "'Team leadership survey (Responses)' (6 respondents)" in done.inner_text()
+    # named from the Timestamps (March 2026), not the file name (issue 10)
+    assert "'2026-03' (6 respondents)" in done.inner_text()
     assert "from a Google Forms export; 1 row skipped" in done.inner_text()
     waves = main.get_by_test_id("stDataFrame").filter(
         has=page.locator("th", has_text="Respondents"))
-    expect(waves.locator("tbody tr").filter(has_text="Team leadership survey (Responses)")
-           ).to_contain_text("google_forms")
+    expect(waves.locator("tbody tr").filter(has_text="2026-03")).to_contain_text("google_forms")
     shoot(page, "data-walkthrough-3-imported.png")
     # the new wave is shown: Harbour Ops (5) is listed; Tide Lab (1 person) never is
     after = department_options(page)

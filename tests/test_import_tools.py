@@ -132,8 +132,9 @@ def test_ragged_row_beyond_the_quick_check_is_reported_with_its_line(tmp_path, c
     assert store.waves(con.cursor()).empty
 
 
-def test_surveymonkey_dropout_is_unfinished(tmp_path, con, min_group):
-    """SurveyMonkey marks no 'finished' flag: a blank last question means the person left."""
+def test_surveymonkey_blank_last_question_is_not_unfinished(tmp_path, con, min_group):
+    """SurveyMonkey marks no 'finished' flag, so a blank last question is no reason to drop
+    anyone: the respondent is imported and counts by the pole rule like everyone else."""
     min_group(2)
     path = tool_exports.surveymonkey_csv(tmp_path / "sm.csv")
     lines = path.read_text().splitlines()
@@ -141,7 +142,21 @@ def test_surveymonkey_dropout_is_unfinished(tmp_path, con, min_group):
     path.write_text("\n".join(lines) + "\n")
     report = ingest.import_file(con, path, ingest.Options(codebook=load_codebook(BOOK)),
                                 dry_run=True)
-    assert report.problems == {"unfinished": 1} and report.rows_importable == 3
-    kept = ingest.import_file(con, path, ingest.Options(
-        wave="w", codebook=load_codebook(BOOK), include_partial=True))
+    assert report.problems == {} and report.rows_importable == 4
+    kept = ingest.import_file(con, path, ingest.Options(wave="w", codebook=load_codebook(BOOK)))
     assert kept.waves == [("w", 4)]
+
+
+def test_typeform_blank_submit_date_is_unfinished(tmp_path, con, min_group):
+    """Typeform says so itself: a partial response, included in the download, has no Submit
+    Date (UTC)."""
+    min_group(2)
+    path = tool_exports.typeform_csv(tmp_path / "typeform.csv")
+    lines = path.read_text().splitlines()
+    cells = lines[-1].split('","')
+    cells[-2] = ""                                   # the last respondent's Submit Date
+    lines[-1] = '","'.join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    report = ingest.import_file(con, path, ingest.Options(codebook=load_codebook(BOOK)),
+                                dry_run=True)
+    assert report.problems == {"unfinished": 1}

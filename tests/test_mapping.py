@@ -40,7 +40,7 @@ def by_key(matches):
     ("Duration (in seconds)", "metadata"), ("Timestamp", "metadata"), ("Collector ID", "metadata"),
     ("DistributionChannel", "metadata"), ("UserLanguage", "metadata"), ("ResponseSet", "metadata"),
     ("ExternalReference", "metadata"), ("Custom Data 1", "metadata"), ("Start time", "metadata"),
-    ("Completion time", "metadata"), ("Last modified time", "metadata"), ("Submit Date (UTC)", "metadata"),
+    ("Completion time", "metadata"), ("Last modified time", "metadata"), ("Submit Date (UTC)", "submitted"),
     ("Network ID", "metadata"), ("lastpage", "metadata"), ("startlanguage", "metadata"),
     ("seed", "metadata"), ("datestamp", "metadata"), ("Q_RecaptchaScore", "metadata"),
 ])

@@ -3,7 +3,9 @@
     python tools/screenshots.py                 # fresh database: the bundled sample is loaded
     python tools/screenshots.py --db my.duckdb  # an existing database (not modified)
 
-With the fresh database it also shows login mode: a visitor without a link, and a link.
+With the fresh database it also shows login mode (a visitor without a link, and a link) and
+the column mapping: a real export that matches no item, and a next wave mapped from the
+remembered mapping (``--only mapping`` makes just those two).
 
 A temporary database is used unless --db is given, so the screenshots show the sample.
 """
@@ -48,6 +50,14 @@ PAGES = {"overview": "overview", "teams": "teams", "dimensions": "dimensions",
 OUT = ROOT / "docs" / "screenshots"
 
 
+def _rel(path: Path) -> Path:
+    """The path relative to the project when it is inside it (``--out`` may be elsewhere)."""
+    try:
+        return path.resolve().relative_to(ROOT)
+    except ValueError:
+        return path
+
+
 def shoot(url: str, out: Path, width: int = 1400) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -62,7 +72,7 @@ def shoot(url: str, out: Path, width: int = 1400) -> list[Path]:
             target = out / f"{name}.png"
             page.screenshot(path=str(target), full_page=True)
             written.append(target)
-            print(f"wrote {target.relative_to(ROOT)}")
+            print(f"wrote {_rel(target)}")
         written.append(shoot_preview(page, url, out, width))
         written.append(shoot_between(page, f"{url}/data", "Reliability of the scales",
                                      "Download scores", out / "data-reliability.png", width))
@@ -99,7 +109,7 @@ def shoot_preview(page, url: str, out: Path, width: int) -> Path:
     full_height(page, width)
     target = out / "data-import-preview.png"
     page.screenshot(path=str(target), full_page=True)
-    print(f"wrote {target.relative_to(ROOT)}")
+    print(f"wrote {_rel(target)}")
     return target
 
 
@@ -145,7 +155,52 @@ def shoot_access(db: str, tmp: Path, out: Path, width: int) -> None:
             full_height(page, width)
             target = out / f"{name}.png"
             page.screenshot(path=str(target), full_page=True)
-            print(f"wrote {target.relative_to(ROOT)}")
+            print(f"wrote {_rel(target)}")
+        browser.close()
+
+
+def _shot(page, out: Path, name: str, width: int) -> Path:
+    full_height(page, width)
+    target = out / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    print(f"wrote {_rel(target)}")
+    return target
+
+
+def _upload(page, url: str, path: Path, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.goto(f"{url}/data")
+    wait_drawn(page)
+    page.locator("input[type='file']").first.set_input_files(str(path))
+    page.get_by_test_id("stMetric").filter(has_text="Rows read").wait_for(timeout=60_000)
+    wait_drawn(page)
+
+
+def shoot_mapping(db: str, settings: Path, tmp: Path, out: Path, width: int) -> None:
+    """The mapping grid of a real LimeSurvey export that matches no item, and a next wave
+    mapped from the remembered mapping (the first wave imported with the command line and
+    a codebook that maps the department, the team and one item). Writes to ``db``."""
+    from datetime import datetime
+
+    from tools.example_exports import limesurvey_codebook, limesurvey_codes
+    first = limesurvey_codes(tmp / "results-survey841.csv", 40, datetime(2026, 10, 2, 9))
+    second = limesurvey_codes(tmp / "results-survey841 (1).csv", 30, datetime(2027, 1, 6, 9),
+                              seed=2)
+    book = tmp / "codebook.csv"
+    book.write_text(limesurvey_codebook())
+    with server(db, settings, log=tmp / "streamlit-mapping.log") as url, \
+            sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": width, "height": 1000})
+        _upload(page, url, ROOT / "tests" / "fixtures" / "external" /
+                "PLR_tool_AP_results-survey.csv", width)
+        _shot(page, out, "data-mapping-nothing-matched", width)
+        env = {**os.environ, "LVM_SETTINGS": str(settings)}
+        subprocess.run([sys.executable, "-m", "lvm_data", "import", str(first), "--codebook",
+                        str(book), "--db", db], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+        _upload(page, url, second, width)
+        _shot(page, out, "data-mapping-remembered", width)
         browser.close()
 
 
@@ -174,16 +229,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="database to show (default: a fresh one with the sample)")
     parser.add_argument("--out", default=str(OUT))
     parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--only", choices=("pages", "mapping"),
+                        help="only the pages, or only the mapping views (default: all)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or str(Path(tmp) / "screenshots.duckdb")
         settings = Path(tmp) / "lvm_settings.toml"
         settings.write_text("min_group_size = 5\n")
-        with server(db, settings, log=Path(tmp) / "streamlit.log") as url:
-            shoot(url, Path(args.out), args.width)
-        if not args.db:                  # a share link is a write: only in our own database
-            shoot_access(db, Path(tmp), Path(args.out), args.width)
-            shoot_360(Path(tmp), Path(args.out), args.width)
+        if args.only != "mapping":
+            with server(db, settings, log=Path(tmp) / "streamlit.log") as url:
+                shoot(url, Path(args.out), args.width)
+        if not args.db:                  # these write: only in our own database
+            if args.only != "mapping":
+                shoot_access(db, Path(tmp), Path(args.out), args.width)
+                shoot_360(Path(tmp), Path(args.out), args.width)
+            if args.only != "pages":     # last: the import removes the sample waves
+                shoot_mapping(db, settings, Path(tmp), Path(args.out), args.width)
     return 0
 
 

@@ -7,21 +7,27 @@ import plotly.graph_objects as go
 from lvm_data.charts.style import (
     ALL_GROUP, DIVERGING_SCALE, SEQUENTIAL_SCALES, VALUE_LABELS, apply_layout, ci_text,
     dim_label, empty_figure, group_label, is_empty, num, ordered, safe_dim, safe_group, signed,
-    symmetric_extent, wrap)
+    wrap)
 
 VALUES = ("orientation", "leadership", "management", "balance")
 
 
-def orientation_extent(z: pd.DataFrame) -> float:
-    """Colour half-range: largest |orientation| rounded up to 10, within ±20..±100.
+ORIENTATION_EXTENT = 50
+# Cell text as in the tables: signed orientation, two decimals for the pole means.
+TEXT = {"orientation": "%{z:+.1f}", "leadership": "%{z:.2f}", "management": "%{z:.2f}",
+        "balance": "%{z:.1f}"}
+HOVER = {"orientation": lambda v: signed(v), "leadership": lambda v: num(v, 2),
+         "management": lambda v: num(v, 2), "balance": lambda v: num(v)}
 
-    Group orientations rarely pass ±50, so a fixed ±100 range left every cell pale.
-    """
-    return symmetric_extent(float(z.abs().max().max()), 10, 20, 100)
+
+def orientation_extent(z: pd.DataFrame | None = None) -> float:
+    """Colour half-range of orientation: always ±50, whatever the data, so a colour means
+    the same in every view (group means rarely pass ±50; beyond, the colour saturates)."""
+    return ORIENTATION_EXTENT
 
 
 def _value_range(value: str, z: pd.DataFrame, scale_min, scale_max) -> dict:
-    """Orientation is signed and centred on 0; the others use fixed or data bounds."""
+    """Fixed per measure: orientation ±50 centred on 0, balance 0..100, poles the scale."""
     if value == "orientation":
         extent = orientation_extent(z)
         return {"zmin": -extent, "zmax": extent, "zmid": 0, "colorscale": DIVERGING_SCALE}
@@ -30,7 +36,7 @@ def _value_range(value: str, z: pd.DataFrame, scale_min, scale_max) -> dict:
     elif scale_min is not None and scale_max is not None:
         low, high = scale_min, scale_max
     else:
-        low, high = float(z.min().min()), float(z.max().max())
+        low, high = 1, 5                                 # the default instrument's scale
     return {"zmin": low, "zmax": high, "colorscale": SEQUENTIAL_SCALES[value]}
 
 
@@ -49,9 +55,13 @@ def _cell_hover(row: str, dim: str, value: str, cell: pd.Series | None) -> str:
     head = f"<b>{safe_group(row)}</b> · {safe_dim(dim)}"
     if cell is None:
         return f"{head}<br>hidden or no data"
-    text = f"{head}<br>{VALUE_LABELS[value]}: {num(cell[value])}<br>n = {num(cell.get('n'), 0)}"
+    text = f"{head}<br>{VALUE_LABELS[value]}: {HOVER.get(value, signed)(cell[value])}" \
+           f"<br>n = {num(cell.get('n'), 0)}"
     if value == "orientation":
         text += f"<br>{ci_text(cell.get('orientation_ci_low'), cell.get('orientation_ci_high'))}"
+    rate = cell.get("response_rate")
+    if rate is not None and not pd.isna(rate):
+        text += f"<br>response rate {100 * float(rate):.0f}% of {num(cell.get('headcount'), 0)}"
     return text
 
 
@@ -85,7 +95,7 @@ def heatmap(scores: pd.DataFrame, value: str = "orientation", *, include_all: bo
     fig = go.Figure(go.Heatmap(
         z=matrix, x=[wrap(dim_label(d), 14) for d in dims],
         y=[wrap(group_label(g), 28) for g in groups],
-        texttemplate="%{z:.1f}", textfont={"size": 13}, hovertext=hover,
+        texttemplate=TEXT.get(value, "%{z:+.1f}"), textfont={"size": 13}, hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>", xgap=2, ygap=2,
         colorbar=_colorbar(value, zrange.get("zmax", 100)), **zrange))
     apply_layout(fig, title, height=max(300, 170 + 40 * len(groups)), top=100)

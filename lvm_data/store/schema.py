@@ -74,8 +74,11 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     if not read_only:
         from .quality import SCHEMA as QUALITY     # late: both build on this module
         from .shares import SCHEMA as SHARES       # late: shares reads through this module
+        from .demo import SCHEMA as DEMO
+        from .mappings import SCHEMA as MAPPINGS
+        from .participation import SCHEMA as PARTICIPATION
         with _lock:
-            con.execute(SCHEMA + SHARES + QUALITY)
+            con.execute(SCHEMA + SHARES + QUALITY + DEMO + MAPPINGS + PARTICIPATION)
             _seed_attributes(con)
             _record_minimum(con)
     return con

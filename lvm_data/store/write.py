@@ -16,6 +16,7 @@ import pandas as pd
 from ..instrument import Instrument
 from ..keyfile import keyed_hash
 from ..scoring import min_answered
+from . import demo, participation
 from .schema import FIXED_ATTRIBUTES as FIXED
 from .quality import TABLES as QUALITY_TABLES
 from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
@@ -35,7 +36,6 @@ class Plan:
     finished_key: str | None = None
     progress_key: str | None = None
     submitted_key: str | None = None              # LimeSurvey: blank submit date = unfinished
-    last_item_key: str | None = None              # SurveyMonkey: blank last item = dropped out
     include_partial: bool = False
     row_offset: int = 1                           # spreadsheet row of the first data row
     duration: tuple[str, list] = ("NULL::DOUBLE", [])   # seconds per row (store.quality)
@@ -163,8 +163,6 @@ def _unfinished_sql(plan: Plan) -> str | None:
         parts.append(f"TRY_CAST(s.{quote_key(plan.progress_key)} AS DOUBLE) < 100")
     if plan.submitted_key:
         parts.append(f"coalesce(trim(s.{quote_key(plan.submitted_key)}), '') = ''")
-    if plan.last_item_key:
-        parts.append(f"coalesce(trim(s.{quote_key(plan.last_item_key)}::VARCHAR), '') = ''")
     return " OR ".join(parts) or None
 
 
@@ -256,6 +254,10 @@ def wave_names_in_file(cur) -> list[str | None]:
     rows = cur.execute("SELECT DISTINCT wave_name FROM clean WHERE problem IS NULL "
                        "ORDER BY wave_name").fetchall()
     return [r[0] for r in rows]
+
+
+def wave_names(cur) -> list[str]:
+    return [r[0] for r in cur.execute("SELECT name FROM waves").fetchall()]
 
 
 def next_ids(cur) -> tuple[int, int]:
@@ -364,6 +366,7 @@ def delete_wave(cur, name: str) -> int:
     cur.execute("BEGIN TRANSACTION")
     try:
         n = remove_wave(cur, name)
+        demo.retire(cur)                  # the user has deleted something: no sample again
         cur.execute("COMMIT")
     except Exception:
         cur.execute("ROLLBACK")
@@ -378,6 +381,8 @@ def remove_wave(cur, name: str) -> int:
         raise ValueError(f"no wave named {name!r}")
     wave_id = row[0]
     n = cur.execute("DELETE FROM respondents WHERE wave_id = ?", [wave_id]).fetchone()[0]
+    demo.forget(cur, wave_id)
+    participation.forget(cur, wave_id)
     for table in ("items", "waves", *QUALITY_TABLES):
         cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
     cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
