@@ -10,11 +10,11 @@ same as any interrupted transaction.
 """
 from __future__ import annotations
 
-import tempfile
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from . import ingest, reexport
+from . import ingest, reexport, tempfiles
 from .import_report import Summary
 from .limits import load_limits
 from .store import session, write
@@ -26,11 +26,12 @@ def import_into(db_path, path: str | Path, options: ingest.Options | None = None
     options = options or ingest.Options()
     limits = options.limits or load_limits()
     options = replace(options, limits=limits)
-    spill = tempfile.TemporaryDirectory(prefix="lvm_import_")
-    memory = session.in_memory(limits.import_memory_mb, spill.name)
+    spill = tempfiles.new_temp_dir()        # removed below, or by the next import if killed
+    memory = session.in_memory(limits.import_memory_mb, str(spill))
     cur = memory.cursor()
     prepared = None
     try:
+        session.mirror(cur, db_path)
         prepared = ingest.prepare(cur, path, options, progress)    # rids from 1: shifted below
         if progress is not None:
             progress(0.5, "Opening the database")
@@ -50,7 +51,7 @@ def import_into(db_path, path: str | Path, options: ingest.Options | None = None
             prepared.layout.cleanup()
         cur.close()
         memory.close()
-        spill.cleanup()
+        shutil.rmtree(spill, ignore_errors=True)
     if progress is not None:
         progress(1.0, "Done")
     return summary

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
 PREFIXES = ("lvm_import", "lvm_upload")
-_NAME = re.compile(r"^(?:lvm_import|lvm_upload)_(\d+)_")
+_NAME = re.compile(r"^(?:lvm_import|lvm_upload|lvm_spill)_(\d+)_")
 
 
 def new_temp_file(kind: str = "lvm_import", suffix: str = ".csv") -> Path:
@@ -22,6 +23,11 @@ def new_temp_file(kind: str = "lvm_import", suffix: str = ".csv") -> Path:
     fd, name = tempfile.mkstemp(prefix=f"{kind}_{os.getpid()}_", suffix=suffix)
     os.close(fd)
     return Path(name)
+
+
+def new_temp_dir() -> Path:
+    """A private temporary folder (DuckDB's spill space for an import), named like the files."""
+    return Path(tempfile.mkdtemp(prefix=f"lvm_spill_{os.getpid()}_"))
 
 
 def _alive(pid: int) -> bool:
@@ -41,7 +47,7 @@ def clean_stale(directory: str | Path | None = None) -> list[Path]:
         match = _NAME.match(path.name)
         if match and int(match.group(1)) != os.getpid() and not _alive(int(match.group(1))):
             try:
-                path.unlink()
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
                 removed.append(path)
             except OSError:
                 pass

@@ -98,8 +98,11 @@ def test_stale_temporary_files_of_dead_processes_are_removed(tmp_path):
     other = tmp_path / "lvm_import_notapid.csv"
     for path in (stale, mine, other):
         path.write_text("x")
-    assert tempfiles.clean_stale(tmp_path) == [stale]
-    assert mine.exists() and other.exists() and not stale.exists()
+    spill = tmp_path / f"lvm_spill_{dead}_ghi"            # an import's DuckDB spill folder
+    (spill / "sub").mkdir(parents=True)
+    (spill / "sub" / "block").write_text("x")
+    assert sorted(tempfiles.clean_stale(tmp_path)) == sorted([stale, spill])
+    assert mine.exists() and other.exists() and not stale.exists() and not spill.exists()
 
 
 def test_a_killed_workbook_import_leaves_no_copy_behind(tmp_path, monkeypatch):

@@ -73,6 +73,25 @@ def _literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+_BULKY = ("respondents", "response_quality")
+
+
+def mirror(cur, path, wait: float = WAIT_SECONDS,
+           waiting: Callable[[], None] | None = None) -> None:
+    """Copy the file's small tables (waves, items, remembered mappings, demo marks, meta…)
+    into the in-memory database, and the shape alone of its respondent and answer tables,
+    so an import checked in memory proposes what it would on the file (a remembered
+    mapping, a free wave name) without holding the file while it works."""
+    with attached(cur, path, wait, waiting):
+        tables = [r[0] for r in cur.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lvm_file' "
+            "AND schema_name = 'main' AND NOT temporary").fetchall()]
+        for name in tables:
+            empty = " LIMIT 0" if name in _BULKY or name.startswith("answers_") else ""
+            cur.execute(f'CREATE OR REPLACE TABLE memory.main."{name}" AS '
+                        f'SELECT * FROM lvm_file.main."{name}"{empty}')
+
+
 @contextlib.contextmanager
 def attached(cur, path, wait: float = WAIT_SECONDS, waiting: Callable[[], None] | None = None):
     """The database file attached to a connection that did its work elsewhere (in memory),
