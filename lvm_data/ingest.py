@@ -15,14 +15,14 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from . import (formats, keyfile, mapping, preview_info, quality, reexport, remembered, scales,
-               wave_naming)
+from . import (formats, ingest_store, keyfile, mapping, preview_info, quality, reexport,
+               remembered, scales, wave_naming)
 from .formats import ImportProblem
 from .instrument import Codebook, Instrument, load_default
-from .import_report import Report, Summary
+from .import_report import Report
 from .limits import Limits, check_shape, load_limits
 from .mapping_rules import free_text_reason, is_personal_id
-from .store import demo, write
+from .store import write
 from .store import quality as quality_store
 
 Progress = Callable[[float, str], None]
@@ -307,87 +307,8 @@ def _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument) -
                   hashed_key=hashed)
 
 
-def _wave_names(prepared: Prepared, options: Options) -> list[tuple[str, str | None]]:
-    if options.wave:
-        return [(options.wave.strip(), None)]
-    in_file = prepared.report.waves
-    if in_file:
-        return [(w, w) for w in in_file]
-    return [(prepared.report.default_wave or "Wave 1", None)]
-
-
 def wave_date_from_name(name: str) -> date | None:
     return wave_naming.wave_date_from_name(name)
-
-
-def _wave_date(name: str, in_file: str | None, report: Report, options: Options) -> date:
-    """The date given, else the responses' last date, else the period in the name, else today."""
-    dated = report.default_date if in_file is None else None
-    return options.wave_date or dated or wave_date_from_name(name) or date.today()
-
-
-def _write(cur, prepared: Prepared, options: Options, progress,
-           rid_shift: int = 0) -> list[tuple[str, int]]:
-    report, scale = prepared.report, prepared.report.scale
-    done = []
-    names = _wave_names(prepared, options)
-    for i, (name, in_file) in enumerate(names):
-        _notify(progress, 0.5 + 0.45 * i / len(names), f"Storing wave {name!r}")
-        _, wave_id = write.next_ids(cur)
-        when = _wave_date(name, in_file, report, options)
-        meta = write.WaveMeta(name, when, prepared.source,
-                              report.tool, scale.name, scale.min, scale.max,
-                              {f"{v:g}": label for v, label in scales.value_labels(scale).items()})
-        n = write.write_wave(cur, wave_id, meta, report.instrument, prepared.plan, in_file,
-                             rid_shift)
-        quality_store.record(cur, wave_id, in_file, prepared.exclude, rid_shift)
-        done.append((name, n))
-    return done
-
-
-def _check_writable(report: Report, options: Options) -> None:
-    if report.blocker:
-        raise ImportProblem(report.blocker)
-    if report.rows_importable == 0:
-        raise ImportProblem("no response can be imported: " + (report.first_problem() or
-                                                                 "every row was rejected"))
-    if report.problems.get("invalid value") and not options.skip_invalid:
-        raise ImportProblem(report.first_problem() + "; fix the file or import with "
-                            "--skip-invalid to leave those rows out")
-
-
-def store_prepared(cur, prepared: Prepared, options: Options, progress,
-                   rid_shift: int = 0) -> Summary:
-    """The writing half of an import, inside the caller's transaction: refuse what must
-    not be stored, replace re-exported waves, retire the sample, store the waves and
-    remember the mapping."""
-    _check_writable(prepared.report, options)
-    options = reexport.resolve(cur, prepared.report, options)
-    removed = _before_write(cur, options)
-    done = _write(cur, prepared, options, progress, rid_shift)
-    _after_write(cur, prepared, options, done)
-    return Summary(done, prepared.report, tuple(dict.fromkeys(options.replace)), removed)
-
-
-def _before_write(cur, options: Options) -> tuple[str, ...]:
-    """A real import retires the sample for good and, unless kept, removes its waves."""
-    if options.demo:
-        return ()
-    demo.retire(cur)
-    if options.keep_demo:
-        return ()
-    names = tuple(n for n in demo.names(cur) if n not in options.replace)
-    for name in names:
-        write.remove_wave(cur, name)
-    return names
-
-
-def _after_write(cur, prepared: Prepared, options: Options, done) -> None:
-    if options.demo:
-        for name, _ in done:
-            demo.mark(cur, name)
-    elif options.remember and done:
-        remembered.save(cur, prepared.layout.columns, prepared.report, done[-1][0])
 
 
 def import_file(con, path: str | Path, options: Options | None = None,
@@ -402,7 +323,7 @@ def import_file(con, path: str | Path, options: Options | None = None,
         if dry_run:
             cur.execute("ROLLBACK")
             return prepared.report
-        summary = store_prepared(cur, prepared, options, progress)
+        summary = ingest_store.store_prepared(cur, prepared, options, progress)
         write.drop_staging(cur)
         cur.execute("COMMIT")
     except BaseException:

@@ -14,7 +14,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from . import ingest, reexport, tempfiles
+from . import ingest, ingest_store, reexport, tempfiles
 from .import_report import Summary
 from .limits import load_limits
 from .store import session, write
@@ -40,8 +40,8 @@ def import_into(db_path, path: str | Path, options: ingest.Options | None = None
             prepared.report.repeats = reexport.detect(cur, prepared.plan)
             cur.execute("BEGIN TRANSACTION")
             try:
-                summary = ingest.store_prepared(cur, prepared, options, progress,
-                                                rid_shift)
+                summary = ingest_store.store_prepared(cur, prepared, options, progress,
+                                                      rid_shift)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")

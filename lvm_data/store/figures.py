@@ -69,7 +69,6 @@ def item_distribution(cur, dimension: str, wave: str | None = None, where: dict 
     reasons = {i: why for i in items["item_id"] if (why := population.reason(ALL, f"item:{i}"))}
     items = items[~items["item_id"].isin(list(reasons))]
     filt, params = _filters(cur, where)
-    item_cols = ", ".join(quote(i) for i in items["item_id"])
     # a GROUP BY per item (faster than UNPIVOT or histograms of DOUBLE columns); the join
     # to respondents only when filtered, done once
     source = answers_table(info["wave_id"])
@@ -81,7 +80,8 @@ def item_distribution(cur, dimension: str, wave: str | None = None, where: dict 
     counts = cur.execute(f"WITH a AS {'MATERIALIZED ' if filt else ''}(SELECT * FROM {source}) "
                          + " UNION ALL ".join(parts),
                          [*([info["wave_id"], *params] if filt else []),
-                          *items["item_id"]]).df()
+                          *items["item_id"]]).df() if parts else \
+        pd.DataFrame({"item_id": [], "value": [], "count": []})
     table = items.merge(counts, on="item_id")
     table["share"] = table["count"] / table.groupby("item_id")["count"].transform("sum")
     labels = json.loads(info["scale_labels"] or "{}")
