@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -82,12 +81,7 @@ def child_rerender(db: str) -> dict:
 
 
 def run_child(settings: Path, *args: str) -> dict:
-    env = {**os.environ, "LVM_SETTINGS": str(settings)}
-    proc = subprocess.run([sys.executable, __file__, "--child", *args],
-                          capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        raise RuntimeError(f"step {args[0]} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return core.run_child(*args, settings=settings, script=__file__)
 
 
 def import_waves(args, work: Path, db: Path, settings: Path) -> list[tuple[dict, dict]]:

@@ -96,9 +96,10 @@ def child_query(db: str, department: str, out: str) -> dict:
     return {"seconds": seconds, "peak_mb": peak_mb()}
 
 
-def run_child(*args: str, settings: Path) -> dict:
+def run_child(*args: str, settings: Path, script: str = __file__) -> dict:
+    """One step in a fresh process (``script --child STEP ...``); its last line is JSON."""
     env = {**os.environ, "LVM_SETTINGS": str(settings)}
-    proc = subprocess.run([sys.executable, __file__, "--child", *args],
+    proc = subprocess.run([sys.executable, script, "--child", *args],
                           capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"step {args[0]} failed:\n{proc.stderr[-3000:]}")
