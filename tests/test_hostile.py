@@ -171,7 +171,7 @@ def _formula_cells(data: bytes) -> list[str]:
 def test_downloads_of_hostile_groups_are_formula_safe(hostile_db, downloads):
     _app("teams", group="team")
     _app("data", group="team")
-    scores = [data for name, data in downloads.items() if name.startswith("lvm-scores")]
+    scores = [data for name, data in downloads.items() if (name or "").startswith("lvm-scores")]
     assert len(scores) == 2
     for data in scores:
         groups = {row["group"] for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
