@@ -10,7 +10,10 @@ import subprocess
 import sys
 import time
 
+import duckdb
+
 from lvm_data.sample import write_sample
+from lvm_data.store import session
 from tools.serve import ROOT
 
 BUSY = """
@@ -56,3 +59,22 @@ def test_two_busy_servers_and_a_command_share_the_file(tmp_path):
         assert proc.returncode == 0 and "Conflicting lock" not in err, err
         assert int(out.strip()) >= 5                 # each kept working, in turns
     assert not list(tmp_path.glob("busy.duckdb.wait.*"))     # no marker left behind
+
+
+def test_an_instance_still_closing_is_waited_for(monkeypatch, tmp_path):
+    """DuckDB refuses a new instance of a file while the last one of this process is still
+    closing ("Unique file handle conflict"); that passes like a lock, so it is retried."""
+    calls = []
+
+    def closing(path, read_only=False):
+        calls.append(path)
+        if len(calls) == 1:
+            raise duckdb.ResourceInUseException(
+                'Unique file handle conflict: Cannot attach "x" - the database file is '
+                'already attached by database "x"')
+        return "connection"
+    monkeypatch.setattr(session, "connect", closing)
+    monkeypatch.setattr(session.time, "sleep", lambda s: None)
+    assert session.connect_waiting(str(tmp_path / "x.duckdb"), wait=5) == "connection"
+    assert len(calls) == 2
+    assert not list(tmp_path.glob("x.duckdb.wait.*"))
