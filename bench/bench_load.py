@@ -78,6 +78,16 @@ async def _step(page, rng: random.Random, state: dict) -> None:
     await page.wait_for_function(DRAWN_JS, timeout=60_000, polling=100)
 
 
+async def _error_shown(page) -> str:
+    """An exception or a lock error on the page, with its first words ("" if none)."""
+    box = page.get_by_test_id("stException")
+    if await box.count():
+        return "on the page: " + " ".join((await box.first.inner_text()).split())[:90]
+    text = " ".join((await page.get_by_test_id("stMain").inner_text()).split())
+    at = text.lower().find("lock")
+    return f"on the page: …{text[max(0, at - 50):at + 40]}…" if at >= 0 else ""
+
+
 async def _session(browser, url: str, steps: int, seed: int, loaded: asyncio.Event,
                    go: asyncio.Event, times: list, errors: list) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -95,9 +105,8 @@ async def _session(browser, url: str, steps: int, seed: int, loaded: asyncio.Eve
             try:
                 await _step(page, rng, state)
                 times.append(time.perf_counter() - start)
-                text = await page.get_by_test_id("stMain").inner_text()
-                if await page.get_by_test_id("stException").count() or "lock" in text.lower():
-                    errors.append("error shown on the page")
+                if shown := await _error_shown(page):
+                    errors.append(shown)
             except Exception as exc:  # noqa: BLE001 - every failure is counted, not raised
                 errors.append(type(exc).__name__)
     except Exception as exc:  # noqa: BLE001
