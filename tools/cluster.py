@@ -22,7 +22,7 @@ import tempfile
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +85,6 @@ class Cluster:
     servers: list[str]                         # each server's own base URL, s1 first
     pids: list[int]                            # each server's process id
     tmp: Path                                  # config, pid file, logs
-    procs: list = field(default_factory=list, repr=False)
 
     @property
     def access_log(self) -> Path:
@@ -173,7 +172,7 @@ def cluster(db_path: str | Path, n: int = 2, settings: str | Path | None = None,
             urls = [u for _, u in (f.result() for f in futures)]
             nginx, url = start_nginx(tmp, [int(u.rsplit(":", 1)[1]) for u in urls], port)
             procs.append(nginx)
-            yield Cluster(url, urls, [p.pid for p in procs[:n]], tmp, procs)
+            yield Cluster(url, urls, [p.pid for p in procs[:n]], tmp)
         finally:
             for proc in reversed(procs):          # nginx first, then the servers
                 _stop(proc)
