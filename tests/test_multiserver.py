@@ -3,14 +3,17 @@
 Sessions stay on their server (one websocket through every re-render, every request of a
 browser reaching the server its cookie names), and what is written anywhere — a CLI import,
 an upload imported on one server, a share link, a deleted wave — is seen by sessions on both.
+A server that is down hands its visitors to the other.
 """
 from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 
@@ -180,3 +183,21 @@ def test_two_servers_behind_nginx(tmp_path, browser):
         logs = [(c.tmp / f"streamlit-s{i}.log").read_text(errors="replace") for i in (1, 2)]
     for log in logs:
         assert "Conflicting lock" not in log and "Traceback" not in log
+
+
+def test_a_server_down_hands_its_visitors_to_another(tmp_path):
+    """A browser whose cookie names a stopped server is served by the other one, and the
+    cookie then names the server that answered."""
+    with cluster(tmp_path / "down.duckdb", 2, tmp_path / "lvm_settings.toml") as c:
+        os.killpg(c.pids[0], signal.SIGKILL)
+        time.sleep(0.5)
+        request = urllib.request.Request(c.url + "/_stcore/health",
+                                         headers={"Cookie": f"{COOKIE}=s1"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status == 200
+            cookies = answer.headers.get_all("Set-Cookie")
+            assert [c for c in cookies if c.startswith(f"{COOKIE}=")][0].startswith(
+                f"{COOKIE}=s2;")
+        upstreams = [r["upstream"] for r in c.access_lines() if r["cookie"] == "s1"]
+        assert upstreams[-1] == (f"{c.servers[0]}, {c.servers[1]}"   # tried s1, then s2
+                                 .replace("http://", ""))

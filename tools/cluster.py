@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import getpass
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -91,15 +92,17 @@ class Cluster:
         return self.tmp / "access.log"
 
     def access_lines(self) -> list[dict]:
-        """nginx's access log as dicts: request, status, upstream, cookie."""
+        """nginx's access log as dicts: request, status, upstream (the addresses tried,
+        comma-separated, as nginx writes them), cookie."""
         rows = []
         for line in self.access_log.read_text(errors="replace").splitlines():
-            head, _, tail = line.partition('" ')
-            fields = dict(f.split("=", 1) for f in tail.split()[1:] if "=" in f)
-            rows.append({"request": head.split('"', 1)[-1], "status": tail.split()[0],
-                         "upstream": fields.get("upstream", ""),
-                         "cookie": fields.get("cookie", "")})
+            if m := _LOG_LINE.search(line):
+                rows.append(m.groupdict())
         return rows
+
+
+_LOG_LINE = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d+) upstream=(?P<upstream>.*) '
+                       r'cookie=(?P<cookie>\S*)$')
 
 
 def _wait_up(url: str, proc: subprocess.Popen, timeout: float = 20.0) -> None:
