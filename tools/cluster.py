@@ -197,7 +197,7 @@ def main() -> None:
         print(render(args.ports, args.listen))
         return
     from lvm_data.settings import load_settings
-    db = args.db or load_settings().db_path
+    db = Path(args.db).resolve() if args.db else load_settings().db_path  # servers run in ROOT
     with cluster(db, args.servers, port=args.port) as c:
         print(f"{args.servers} servers {' '.join(c.servers)} behind {c.url} (logs in {c.tmp});"
               " Ctrl-C stops them", flush=True)
