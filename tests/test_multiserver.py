@@ -143,6 +143,8 @@ def test_two_servers_behind_nginx(tmp_path, browser):
     db = tmp_path / "shared.duckdb"
     write_sample(tmp_path / "late.csv", 20_000, seed=9, waves=1)
     write_sample(tmp_path / "pulse.csv", 120, seed=11, waves=1)
+    out, err = cli(db, "import", str(ROOT / "sample_data" / "sample_export.csv")).communicate()
+    assert "imported" in out, err          # real waves (the dashboard's demo would be replaced)
     with cluster(db, 2, settings) as c:
         a = on_server(browser, c.url, None, "/overview")      # nginx picks its server
         first = served_by(a[0])
@@ -150,7 +152,7 @@ def test_two_servers_behind_nginx(tmp_path, browser):
         drawn(a, b)
         assert served_by(b[0]) != first
         pages = [a[1], b[1]]
-        sample = ["2025-H2", "2025-H1"]                         # the bundled sample, once
+        sample = ["2025-H2", "2025-H1"]                         # the sample's two waves
         assert [waves_listed(p) for p in pages] == [sample, sample]
 
         out = rerender_while(pages, cli(db, "import", str(tmp_path / "late.csv"),
