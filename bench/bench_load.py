@@ -2,6 +2,7 @@
 
     python bench/bench_load.py                          # N = 1, 10, 25; 20,000-row sample
     python bench/bench_load.py --sessions 1 5 --steps 4 # quicker
+    python bench/bench_load.py --sessions 10 --servers 1 2   # 1 vs 2 servers behind nginx
 
 One headless Chromium opens N contexts (separate Streamlit sessions). Each changes filters
 and switches pages; every step is timed from the click until the rerun has finished and
@@ -10,6 +11,11 @@ database file. Reported per N: steps, errors (timeouts, exceptions, lock errors 
 page), p50 and p95 seconds, server memory per session (peak resident memory during the
 level minus the idle server's, divided by N; it includes the import's share of the
 server's cache), and p95 against N = 1 measured in the same run. Target: 25 sessions at p95 < 2 s with 0 errors.
+
+With ``--servers 1 2`` every level runs once per server count, each behind nginx with
+sticky sessions (``tools/cluster.py``; 1 server behind the same proxy, so only the count
+differs), on its own copy of the same database; memory is the servers' total, and the
+ratios of p50 and p95 (2 servers / 1) are printed per N.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tools.cluster import cluster  # noqa: E402
 from tools.serve import CHROMIUM, CHROMIUM_ARGS, DRAWN_JS, start  # noqa: E402
 
 DEPARTMENTS = ["Engineering", "Sales", "Operations", "Finance", "HR"]
@@ -40,12 +48,14 @@ COUNT_RUNS = """() => {
 }"""
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of the server process, from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of the server processes together, from /proc."""
+    total = 0.0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
 async def _step(page, rng: random.Random, state: dict) -> None:
@@ -68,6 +78,16 @@ async def _step(page, rng: random.Random, state: dict) -> None:
     await page.wait_for_function(DRAWN_JS, timeout=60_000, polling=100)
 
 
+async def _error_shown(page) -> str:
+    """An exception or a lock error on the page, with its first words ("" if none)."""
+    box = page.get_by_test_id("stException")
+    if await box.count():
+        return "on the page: " + " ".join((await box.first.inner_text()).split())[:90]
+    text = " ".join((await page.get_by_test_id("stMain").inner_text()).split())
+    at = text.lower().find("lock")
+    return f"on the page: …{text[max(0, at - 50):at + 40]}…" if at >= 0 else ""
+
+
 async def _session(browser, url: str, steps: int, seed: int, loaded: asyncio.Event,
                    go: asyncio.Event, times: list, errors: list) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -85,9 +105,8 @@ async def _session(browser, url: str, steps: int, seed: int, loaded: asyncio.Eve
             try:
                 await _step(page, rng, state)
                 times.append(time.perf_counter() - start)
-                text = await page.get_by_test_id("stMain").inner_text()
-                if await page.get_by_test_id("stException").count() or "lock" in text.lower():
-                    errors.append("error shown on the page")
+                if shown := await _error_shown(page):
+                    errors.append(shown)
             except Exception as exc:  # noqa: BLE001 - every failure is counted, not raised
                 errors.append(type(exc).__name__)
     except Exception as exc:  # noqa: BLE001
@@ -97,17 +116,18 @@ async def _session(browser, url: str, steps: int, seed: int, loaded: asyncio.Eve
         await context.close()
 
 
-async def run_level(url: str, pid: int, n: int, steps: int, db: Path, export: Path,
+async def run_level(url: str, pids: list[int], n: int, steps: int, db: Path, export: Path,
                     wave: str) -> dict:
     from playwright.async_api import async_playwright
     times, errors = [], []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        warm = await browser.new_page()           # the server's first run is not a session's
-        await warm.goto(f"{url}/overview")
-        await warm.wait_for_function(DRAWN_JS, timeout=120_000, polling=100)
-        await warm.close()
-        before = rss_mb(pid)
+        for _ in pids:                            # a server's first run is not a session's
+            warm = await browser.new_page()       # (nginx sends each new one to the next)
+            await warm.goto(f"{url}/overview")
+            await warm.wait_for_function(DRAWN_JS, timeout=120_000, polling=100)
+            await warm.close()
+        before = rss_mb(pids)
         loaded = [asyncio.Event() for _ in range(n)]
         go = asyncio.Event()
         tasks = [asyncio.create_task(_session(browser, url, steps, 1000 * n + i, loaded[i], go,
@@ -116,7 +136,7 @@ async def run_level(url: str, pid: int, n: int, steps: int, db: Path, export: Pa
 
         async def watch() -> None:
             while True:
-                peak[0] = max(peak[0], rss_mb(pid))
+                peak[0] = max(peak[0], rss_mb(pids))
                 await asyncio.sleep(0.2)
         watcher = asyncio.create_task(watch())
         await asyncio.gather(*(e.wait() for e in loaded))
@@ -135,14 +155,19 @@ async def run_level(url: str, pid: int, n: int, steps: int, db: Path, export: Pa
             "per_session_mb": (peak[0] - before) / n}
 
 
-def report(levels: list[dict]) -> None:
+def _percentiles(level: dict) -> tuple[float, float]:
+    t = sorted(level["times"]) or [float("nan")]
+    return statistics.median(t), t[min(len(t) - 1, int(round(0.95 * (len(t) - 1))))]
+
+
+def report(levels: list[dict], title: str = "") -> None:
     base = None
+    if title:
+        print(title)
     print(f"{'sessions':>8} {'steps':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} "
           f"{'MB/session':>10} {'p95 / N=1':>9}")
     for level in levels:
-        t = sorted(level["times"]) or [float("nan")]
-        p50 = statistics.median(t)
-        p95 = t[min(len(t) - 1, int(round(0.95 * (len(t) - 1))))]
+        p50, p95 = _percentiles(level)
         base = base or p95
         print(f"{level['n']:>8} {level['steps']:>6} {len(level['errors']):>6} {p50:>7.2f} "
               f"{p95:>7.2f} {level['per_session_mb']:>10.1f} {p95 / base:>8.1f}x")
@@ -150,31 +175,73 @@ def report(levels: list[dict]) -> None:
             print(f"{'':>8} error: {e} ({level['errors'].count(e)})")
 
 
+def report_servers(runs: dict[int, list[dict]]) -> None:
+    """Each server count's table, then every count against the first, per N."""
+    for count, levels in runs.items():
+        report(levels, f"\n{count} server(s) behind nginx")
+    first = min(runs)
+    print(f"\nagainst {first} server(s), same N and steps, same run:")
+    for count in sorted(runs):
+        if count == first:
+            continue
+        for one, many in zip(runs[first], runs[count]):
+            (a50, a95), (b50, b95) = _percentiles(one), _percentiles(many)
+            print(f"  N = {one['n']}: {count} servers p50 {b50 / a50:.2f}x, p95 {b95 / a95:.2f}x"
+                  f", errors {len(many['errors'])} vs {len(one['errors'])}")
+
+
+def _prepare(tmp: Path, respondents: int) -> tuple[Path, Path]:
+    """Settings (minimum 5) and a database holding the sample's two waves."""
+    from lvm_data.sample import write_sample
+    settings = tmp / "lvm_settings.toml"
+    settings.write_text("min_group_size = 5\n")
+    db = tmp / "load.duckdb"
+    write_sample(tmp / "base.csv", respondents, seed=7, waves=2)
+    write_sample(tmp / "late.csv", respondents // 2, seed=8, waves=1)
+    subprocess.run([sys.executable, "-m", "lvm_data", "import", str(tmp / "base.csv"),
+                    "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
+    return settings, db
+
+
+def one_server(tmp: Path, args) -> None:
+    settings, db = _prepare(tmp, args.respondents)
+    proc, url = start(db, settings, timeout=120, out=open(tmp / "streamlit.log", "wb"))
+    try:
+        levels = [asyncio.run(run_level(url, [proc.pid], n, args.steps, db,
+                                        tmp / "late.csv", f"late-{n}"))
+                  for n in args.sessions]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    report(levels)
+
+
+def several_servers(tmp: Path, args) -> None:
+    settings, db = _prepare(tmp, args.respondents)
+    runs = {}
+    for count in args.servers:
+        copy = tmp / f"servers-{count}.duckdb"
+        shutil.copy(db, copy)
+        with cluster(copy, count, settings, timeout=120) as c:
+            runs[count] = [asyncio.run(run_level(c.url, c.pids, n, args.steps, copy,
+                                                 tmp / "late.csv", f"late-{n}"))
+                           for n in args.sessions]
+    report_servers(runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 25])
     parser.add_argument("--steps", type=int, default=6)
     parser.add_argument("--respondents", type=int, default=20_000)
+    parser.add_argument("--servers", type=int, nargs="+",
+                        help="server counts to compare behind nginx, e.g. 1 2")
     args = parser.parse_args()
-    from lvm_data.sample import write_sample
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        settings = tmp / "lvm_settings.toml"
-        settings.write_text("min_group_size = 5\n")
-        db = tmp / "load.duckdb"
-        write_sample(tmp / "base.csv", args.respondents, seed=7, waves=2)
-        write_sample(tmp / "late.csv", args.respondents // 2, seed=8, waves=1)
-        subprocess.run([sys.executable, "-m", "lvm_data", "import", str(tmp / "base.csv"),
-                        "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
-        proc, url = start(db, settings, timeout=120, out=open(tmp / "streamlit.log", "wb"))
-        try:
-            levels = [asyncio.run(run_level(url, proc.pid, n, args.steps, db,
-                                            tmp / "late.csv", f"late-{n}"))
-                      for n in args.sessions]
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
-    report(levels)
+        if args.servers:
+            several_servers(Path(tmp), args)
+        else:
+            one_server(Path(tmp), args)
 
 
 if __name__ == "__main__":

@@ -8,14 +8,19 @@ Whoever finds the file locked (the command line while a page is drawing, a page 
 a command writes) waits and tries again, for a bounded time, then reports the lock.
 ``store.connect`` is ``connect_waiting``, so every command waits for the dashboard; the
 command line's import does its long work in memory and holds the file only to store the
-result (``attached``).
+result (``attached``). A waiter leaves a marker file beside the database; the holder then
+stops lingering and defers new connections to it, so neither a busy dashboard nor a second
+server (several ``streamlit run`` processes on one file, docs/DEPLOY.md) keeps anyone out.
 """
 from __future__ import annotations
 
 import contextlib
+import glob
+import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import duckdb
 
@@ -23,6 +28,8 @@ from .schema import connect, default_db_path
 
 WAIT_SECONDS = 20.0
 _FIRST_PAUSE = 0.05
+_MAX_PAUSE = 0.25
+_WAIT = ".wait."        # <db>.wait.<pid>.<thread>.<ns>: this process waits since <ns>
 
 
 def _locked(exc: duckdb.Error) -> bool:
@@ -32,31 +39,88 @@ def _locked(exc: duckdb.Error) -> bool:
 on_wait: Callable[[], None] | None = None   # the default way to say "waiting" (the CLI's)
 
 
-def _retrying(open_, wait: float, waiting: Callable[[], None] | None):
-    """``open_()``, retried with doubling pauses (at most 1 s) while another process holds
-    the file; the last lock error is raised once ``wait`` seconds have passed. ``waiting``
-    (else the module's ``on_wait``) is called once, when the first try finds the file
-    locked, so the wait is shown rather than silent."""
-    deadline = time.monotonic() + wait
-    pause = _FIRST_PAUSE
-    told = False
-    while True:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def _waiters(path: str, before: int | None = None) -> bool:
+    """Whether another live process waits for ``path`` (since before ``before`` ns, if
+    given). Markers of processes that died waiting are removed."""
+    for marker in glob.glob(glob.escape(path) + _WAIT + "*"):
         try:
-            return open_()
-        except duckdb.IOException as exc:
-            if not _locked(exc) or time.monotonic() + pause > deadline:
-                raise
-        if not told and (say := waiting or on_wait) is not None:
-            say()
-            told = True
-        time.sleep(pause)
-        pause = min(pause * 2, 1.0)
+            pid, _, since = (int(x) for x in marker.rsplit(_WAIT, 1)[1].split("."))
+        except ValueError:
+            continue
+        if pid == os.getpid():
+            continue
+        if not _alive(pid):
+            with contextlib.suppress(OSError):
+                os.remove(marker)
+        elif before is None or since < before:
+            return True
+    return False
+
+
+def _announce(path: str, since: int) -> str | None:
+    """Leave a marker saying this thread waits for the file, so the holder lets it go."""
+    marker = f"{path}{_WAIT}{os.getpid()}.{threading.get_ident()}.{since}"
+    try:
+        Path(marker).parent.mkdir(parents=True, exist_ok=True)
+        Path(marker).touch()
+    except OSError:
+        return None
+    return marker
+
+
+def _retrying(open_, path: str, wait: float, waiting: Callable[[], None] | None):
+    """``open_()``, retried with doubling pauses (at most 0.25 s) while another process
+    holds the file; the last lock error is raised once ``wait`` seconds have passed.
+
+    Whoever waits leaves a marker beside the file. A process holding the file then stops
+    lingering and opens no new connection until the earlier waiters got their turn, so a
+    busy dashboard (its runs overlapping) cannot keep a command or another server out
+    for ever. ``waiting`` (else the module's ``on_wait``) is called once, when the first
+    try finds the file locked or taken, so the wait is shown rather than silent.
+    "Unique file handle conflict" (this process still closing the instance its last run
+    used) passes like a lock and is retried too."""
+    deadline = time.monotonic() + wait
+    since = time.time_ns()
+    pause = _FIRST_PAUSE
+    marker = None
+    try:
+        while True:
+            if path == ":memory:" or time.monotonic() + pause > deadline \
+                    or not _waiters(path, before=since):
+                try:
+                    return open_()
+                except (duckdb.IOException, duckdb.ResourceInUseException) as exc:
+                    text = str(exc).lower()
+                    if not (_locked(exc) or "unique file handle conflict" in text) \
+                            or time.monotonic() + pause > deadline:
+                        raise
+            if marker is None:
+                marker = _announce(path, since) or ""
+                if (say := waiting or on_wait) is not None:
+                    say()
+            time.sleep(pause)
+            pause = min(pause * 2, _MAX_PAUSE)
+    finally:
+        if marker:
+            with contextlib.suppress(OSError):
+                os.remove(marker)
 
 
 def connect_waiting(path=None, read_only: bool = False, wait: float = WAIT_SECONDS,
                     waiting: Callable[[], None] | None = None):
     """``connect``, waiting (see ``_retrying``) while another process holds the file."""
-    return _retrying(lambda: connect(path, read_only=read_only), wait, waiting)
+    path = str(path or default_db_path())
+    return _retrying(lambda: connect(path, read_only=read_only), path, wait, waiting)
 
 
 def in_memory(memory_mb: int, spill_dir: str):
@@ -100,7 +164,8 @@ def attached(cur, path, wait: float = WAIT_SECONDS, waiting: Callable[[], None] 
     The file is created and migrated by ``connect`` first."""
     path = str(path or default_db_path())
     connect_waiting(path, wait=wait, waiting=waiting).close()
-    _retrying(lambda: cur.execute(f"ATTACH {_literal(path)} AS lvm_file"), wait, waiting)
+    _retrying(lambda: cur.execute(f"ATTACH {_literal(path)} AS lvm_file"), path, wait,
+              waiting)
     try:
         cur.execute("USE lvm_file")
         yield cur
@@ -123,7 +188,10 @@ def briefly(path=None, read_only: bool = False, wait: float = WAIT_SECONDS,
         yield con
     finally:
         if linger > 0 and path != ":memory:":
-            _keep(path, linger)
+            if _waiters(path):
+                release(path)         # someone waits: let the file go with the last run
+            else:
+                _keep(path, linger)
         con.close()
 
 
