@@ -7,6 +7,7 @@ commits and the new wave after it.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -28,20 +29,16 @@ def run(db, *args) -> subprocess.Popen:
 
 
 def rerender_until_done(page, proc: subprocess.Popen, limit: float = 90.0):
-    """Keep the page busy (reruns by switching the role filter) until the command ends;
-    returns (stdout, stderr, reruns made while the command was still running)."""
+    """Keep the page busy until the command ends: every step switches between the Overview
+    and Teams pages, so every step is a new script run that reads the database. Returns
+    (stdout, stderr, reruns made while the command was still running)."""
     deadline = time.monotonic() + limit
-    roles = ["Individual contributor", "Manager"]
+    pages = ["Teams & roles", "Overview"]
     during = 0
     for i in range(10_000):
         running = proc.poll() is None
-        box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
-            has_text="Role")
-        box.locator("input").click()
-        option = page.get_by_role("option", name=roles[i % 2], exact=True)
-        if option.count():
-            option.click()
-        page.keyboard.press("Escape")
+        page.get_by_test_id("stSidebarNav").get_by_text(pages[i % 2], exact=True).click()
+        page.wait_for_url(re.compile("/teams" if i % 2 == 0 else "/overview"))
         wait_drawn(page)
         during += running
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -64,7 +61,7 @@ def test_commands_beside_a_running_dashboard(tmp_path):
         before = page.get_by_test_id("stMetric").filter(has_text="Waves").inner_text()
         assert "2" in before
         out, err, during = rerender_until_done(page, run(db, "import", str(tmp_path / "late.csv"),
-                                                         "--wave", "2026-Q1"))
+                                                         "--wave", "2026-Q1", "--keep-sample"))
         assert "imported '2026-Q1' (60,000 respondents)" in out, err
         assert during >= 1, "the page never re-rendered while the import ran"
         for proc in (run(db, "scores", "--by", "department"),
