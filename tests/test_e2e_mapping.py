@@ -59,10 +59,23 @@ def choose(page, editor, row: int, option, search: str | None = None) -> None:
     if search:                              # the list is searchable: typing narrows it
         page.keyboard.type(search)
         expect(page.get_by_role("option")).to_have_count(1)
+    runs = page.evaluate(COUNT_RUNS)
     page.get_by_role("option", name=option).first.click()
-    page.wait_for_function("""() => document.querySelector("[data-testid='stApp']")
-        .getAttribute('data-test-script-state') === 'running'""", timeout=30_000)
+    # a rerun can start and end between two polls of the state: count the runs instead
+    page.wait_for_function(f"() => window.__lvmRuns > {runs}", timeout=30_000)
     wait_drawn(page)
+
+
+COUNT_RUNS = """() => {
+    if (window.__lvmRuns === undefined) {
+        window.__lvmRuns = 0;
+        const app = document.querySelector("[data-testid='stApp']");
+        new MutationObserver(() => {
+            if (app.getAttribute('data-test-script-state') === 'running') window.__lvmRuns++;
+        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }
+    return window.__lvmRuns;
+}"""
 
 
 def test_limesurvey_codes_mapped_in_the_grid_then_remembered(page, base_url, tmp_path):
