@@ -99,16 +99,48 @@ def differencing_risk(cur, a, b, k: int) -> str | None:
     wave_a, wave_b = wave_row(cur, a.wave), wave_row(cur, b.wave)
     if wave_a["wave_id"] == wave_b["wave_id"]:
         return None
-    ids = [wave_a["wave_id"], wave_b["wave_id"]]
+    if not _risky(cur, wave_a["wave_id"], a.where, wave_b["wave_id"], b.where, k):
+        return None
+    return (f"Waves {wave_a['name']} and {wave_b['name']} hold the same answers for all "
+            f"but fewer than {k} respondents, so their difference would show those few "
+            "people's answers. If one is a re-export of the other, replace it on the Data "
+            "page.")
+
+
+_RISKS: dict[tuple, bool] = {}       # a page asks about the same pairs of waves many times
+
+
+def _risky(cur, id_a: int, where_a, id_b: int, where_b, k: int) -> bool:
+    """Remembered per database file, pair of waves (as imported: a wave's respondents never
+    change, and a wave imported again has a new import time), filters and minimum."""
+    stamps = cur.execute("SELECT list(imported_at ORDER BY wave_id) FROM waves "
+                         "WHERE wave_id IN (?, ?)", [id_a, id_b]).fetchone()[0]
+    path = cur.execute("SELECT path FROM duckdb_databases() "
+                       "WHERE database_name = current_database()").fetchone()[0]
+    key = (path, id_a, id_b, tuple(stamps or ()), _frozen(where_a), _frozen(where_b), k)
+    if key not in _RISKS:
+        if len(_RISKS) > 1000:
+            _RISKS.clear()
+        _RISKS[key] = _risk_now(cur, id_a, where_a, id_b, where_b, k)
+    return _RISKS[key]
+
+
+def _frozen(where) -> tuple:
+    return tuple(sorted((name, tuple(sorted(map(str, values))))
+                        for name, values in (where or {}).items()))
+
+
+def _risk_now(cur, id_a: int, where_a, id_b: int, where_b, k: int) -> bool:
+    ids = [id_a, id_b]
     cols = ", ".join(pole_column(d, p) for d in wave_dimensions(cur, ids)
                      for p in ("leadership", "management"))
     if not cols:
-        return None
-    sql_a, params_a = _side_sql(cur, ids[0], a.where, "a", cols)
-    sql_b, params_b = _side_sql(cur, ids[1], b.where, "b", cols)
+        return False
+    sql_a, params_a = _side_sql(cur, id_a, where_a, "a", cols)
+    sql_b, params_b = _side_sql(cur, id_b, where_b, "b", cols)
     sides, params = f"{sql_a} UNION ALL {sql_b}", [*params_a, *params_b]
     if _surely_apart(cur, sides, params, cols, k):
-        return None
+        return False
     # scores compared by one hash of the pole columns (see ``_identical_rows``)
     shared, n_a, n_b = cur.execute(f"""
         SELECT coalesce(sum(least(na, nb)), 0), coalesce(sum(na), 0), coalesce(sum(nb), 0)
@@ -116,12 +148,7 @@ def differencing_risk(cur, a, b, k: int) -> str | None:
                      count(*) FILTER (WHERE side = 'b') AS nb
               FROM ({sides}) GROUP BY hash({cols}))""", params).fetchone()
     rest = (n_a - shared) + (n_b - shared)
-    if shared and 0 < rest < k:
-        return (f"Waves {wave_a['name']} and {wave_b['name']} hold the same answers for all "
-                f"but fewer than {k} respondents, so their difference would show those few "
-                "people's answers. If one is a re-export of the other, replace it on the Data "
-                "page.")
-    return None
+    return bool(shared) and 0 < rest < k
 
 
 def _surely_apart(cur, sides: str, params: list, cols: str, k: int) -> bool:
