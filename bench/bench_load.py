@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import shutil
 import statistics
@@ -35,17 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tools.cluster import cluster  # noqa: E402
-from tools.serve import CHROMIUM, CHROMIUM_ARGS, DRAWN_JS, start  # noqa: E402
+from tools.serve import CHROMIUM, CHROMIUM_ARGS, COUNT_RUNS, DRAWN_JS, start  # noqa: E402
 
 DEPARTMENTS = ["Engineering", "Sales", "Operations", "Finance", "HR"]
 PAGES = ["Teams & roles", "Dimensions & items", "Leadership–management map", "Overview"]
-COUNT_RUNS = """() => {
-    window.__runs = 0;
-    const app = document.querySelector("[data-testid='stApp']");
-    new MutationObserver(() => {
-        if (app.getAttribute('data-test-script-state') === 'running') window.__runs++;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
 
 
 def rss_mb(pids: list[int]) -> float:

@@ -15,7 +15,7 @@ import pytest
 
 from lvm_data.instrument import load_default
 from tools.example_exports import limesurvey_codes, limesurvey_header
-from tools.serve import CHROMIUM, full_height, server, wait_drawn
+from tools.serve import CHROMIUM, COUNT_RUNS, full_height, server, wait_drawn
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium not installed")
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -62,20 +62,8 @@ def choose(page, editor, row: int, option, search: str | None = None) -> None:
     runs = page.evaluate(COUNT_RUNS)
     page.get_by_role("option", name=option).first.click()
     # a rerun can start and end between two polls of the state: count the runs instead
-    page.wait_for_function(f"() => window.__lvmRuns > {runs}", timeout=30_000)
+    page.wait_for_function(f"() => window.__runs > {runs}", timeout=30_000)
     wait_drawn(page)
-
-
-COUNT_RUNS = """() => {
-    if (window.__lvmRuns === undefined) {
-        window.__lvmRuns = 0;
-        const app = document.querySelector("[data-testid='stApp']");
-        new MutationObserver(() => {
-            if (app.getAttribute('data-test-script-state') === 'running') window.__lvmRuns++;
-        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-    }
-    return window.__lvmRuns;
-}"""
 
 
 def test_limesurvey_codes_mapped_in_the_grid_then_remembered(page, base_url, tmp_path):

@@ -19,7 +19,7 @@ import pytest
 
 from lvm_data.sample import write_sample
 from tools.cluster import COOKIE, NGINX, cluster
-from tools.serve import CHROMIUM, ROOT, launch, wait_drawn
+from tools.serve import CHROMIUM, COUNT_RUNS, ROOT, wait_drawn
 
 pytestmark = pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists(NGINX)),
                                 reason="chromium or nginx not installed (scripts/test.sh)")
@@ -33,13 +33,6 @@ def cli(db, *args) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-COUNT_RUNS = """() => {
-    window.__runs = 0;
-    const app = document.querySelector("[data-testid='stApp']");
-    new MutationObserver(() => {
-        if (app.getAttribute('data-test-script-state') === 'running') window.__runs++;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
 
 
 def rerender(page) -> None:

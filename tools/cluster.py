@@ -20,8 +20,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.serve import free_port, start  # noqa: E402
+from tools.serve import free_port, start, wait_healthy  # noqa: E402
 
 NGINX = os.environ.get("LVM_NGINX", "/usr/sbin/nginx")
 TEMPLATE = ROOT / "deploy" / "nginx-lvm.conf"
@@ -106,16 +104,7 @@ _LOG_LINE = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d+) upstream=(?P<upstr
 
 
 def _wait_up(url: str, proc: subprocess.Popen, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"nginx exited with code {proc.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        time.sleep(0.2)
-    raise TimeoutError(f"nginx did not answer at {url}")
+    wait_healthy(url, proc, timeout, what="nginx")
 
 
 def start_nginx(tmp: Path, ports: list[int], port: int | None = None

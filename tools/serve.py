@@ -28,17 +28,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float,
+                 what: str = "streamlit") -> None:
+    """Until ``url``'s health check answers (a server, or nginx in front of servers)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+            raise RuntimeError(f"{what} exited with code {proc.returncode}")
         with contextlib.suppress(OSError):
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
                     return
-        time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not become healthy at {url}")
+        time.sleep(0.2)
+    raise TimeoutError(f"{what} did not become healthy at {url}")
 
 
 def start(db_path: str | Path, settings: str | Path | None = None, port: int | None = None,
@@ -56,7 +58,7 @@ def start(db_path: str | Path, settings: str | Path | None = None, port: int | N
          "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, proc, timeout)
+    wait_healthy(url, proc, timeout)
     return proc, url
 
 
@@ -83,6 +85,20 @@ def server(db_path: str | Path, settings: str | Path | None = None, port: int | 
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# Counts the page's script runs in ``window.__runs`` (installed once; returns the count):
+# a rerun can start and end between two polls of the state, a count never misses it.
+COUNT_RUNS = """() => {
+    if (window.__runs === undefined) {
+        window.__runs = 0;
+        const app = document.querySelector("[data-testid='stApp']");
+        new MutationObserver(() => {
+            if (app.getAttribute('data-test-script-state') === 'running') window.__runs++;
+        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }
+    return window.__runs;
+}"""
 
 
 # True once the script run has finished and every chart placeholder holds a drawn plot.
