@@ -30,7 +30,8 @@ def new_temp_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix=f"lvm_spill_{os.getpid()}_"))
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (someone else's counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -45,7 +46,7 @@ def clean_stale(directory: str | Path | None = None) -> list[Path]:
     removed = []
     for path in Path(directory or tempfile.gettempdir()).glob("lvm_*"):
         match = _NAME.match(path.name)
-        if match and int(match.group(1)) != os.getpid() and not _alive(int(match.group(1))):
+        if match and int(match.group(1)) != os.getpid() and not alive(int(match.group(1))):
             try:
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
                 removed.append(path)

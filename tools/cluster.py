@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tools.serve import free_port, start, wait_healthy  # noqa: E402
+from tools.serve import free_port, start, stop, wait_healthy  # noqa: E402
 
 NGINX = os.environ.get("LVM_NGINX", "/usr/sbin/nginx")
 TEMPLATE = ROOT / "deploy" / "nginx-lvm.conf"
@@ -128,17 +128,6 @@ def start_nginx(tmp: Path, ports: list[int], port: int | None = None
     return proc, url
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM to the process group (nginx: fast shutdown, not waiting for websockets)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def cluster(db_path: str | Path, n: int = 2, settings: str | Path | None = None,
             port: int | None = None, timeout: float = 90.0, args: tuple[str, ...] = ()):
@@ -167,7 +156,7 @@ def cluster(db_path: str | Path, n: int = 2, settings: str | Path | None = None,
             yield Cluster(url, urls, [p.pid for p in procs[:n]], tmp)
         finally:
             for proc in reversed(procs):          # nginx first, then the servers
-                _stop(proc)
+                stop(proc)
             for log in logs:
                 log.close()
 

@@ -62,6 +62,17 @@ def start(db_path: str | Path, settings: str | Path | None = None, port: int | N
     return proc, url
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM to the process group started by ``start`` (or nginx), SIGKILL after 10 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
 @contextlib.contextmanager
 def server(db_path: str | Path, settings: str | Path | None = None, port: int | None = None,
            timeout: float = 60.0, log: str | Path | None = None, args: tuple[str, ...] = ()):
@@ -73,12 +84,7 @@ def server(db_path: str | Path, settings: str | Path | None = None, port: int | 
         yield url
     finally:
         if proc is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+            stop(proc)
         if log:
             out.close()
 

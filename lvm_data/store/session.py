@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..tempfiles import alive
 from .schema import connect, default_db_path
 
 WAIT_SECONDS = 20.0
@@ -39,16 +40,6 @@ def _locked(exc: duckdb.Error) -> bool:
 on_wait: Callable[[], None] | None = None   # the default way to say "waiting" (the CLI's)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
-
-
 def _waiters(path: str, before: int | None = None) -> bool:
     """Whether another live process waits for ``path`` (since before ``before`` ns, if
     given). Markers of processes that died waiting are removed."""
@@ -59,7 +50,7 @@ def _waiters(path: str, before: int | None = None) -> bool:
             continue
         if pid == os.getpid():
             continue
-        if not _alive(pid):
+        if not alive(pid):
             with contextlib.suppress(OSError):
                 os.remove(marker)
         elif before is None or since < before:
