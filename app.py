@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from lvm_data.settings import SettingsError
-from lvm_ui import bound, common, demo_banner, filters, gate, sharing
+from lvm_ui import bound, common, demo_banner, entry, filters, gate, sharing
 
 # A local icon: a Material icon as favicon is fetched from the internet, which fails offline.
 st.set_page_config(page_title="Leadership vs Management", layout="wide",
@@ -83,4 +83,5 @@ def main() -> None:
             sharing.share_form(link, page.url_path)
 
 
-main()
+with entry.entered():
+    main()

@@ -81,18 +81,9 @@ def overview_change(f: filters.Filters) -> None:
     if common.withheld(result):
         return
     st.caption("Orientation now minus in the previous wave, with Welch's 95% confidence "
-               "interval. *Larger than the noise*: the interval does not include 0.")
-    t = result.table
-    df = pd.DataFrame({"dimension": [common.dim_label(d) for d in t["dimension"]],
-                       "before": t["orientation_before"], "now": t["orientation"],
-                       "change": t["change"], "low": t["change_ci_low"],
-                       "high": t["change_ci_high"],
-                       "noise": ["yes" if b else "no" for b in t["beyond_noise"]]})
-    st.dataframe(df, hide_index=True, column_config={
-        "dimension": "Dimension", "before": NUMBER(f"{since}", format="%+.1f"),
-        "now": NUMBER(f"{f.wave}", format="%+.1f"),
-        "change": NUMBER("Change", format="%+.1f"), "low": NUMBER("CI low", format="%+.1f"),
-        "high": NUMBER("CI high", format="%+.1f"), "noise": "Larger than the noise"})
+               "interval. ● and the pole's colour: larger than the noise (the interval does "
+               "not include 0); grey: within the noise.")
+    common.chart(charts.change_dots(result.table, since, f.wave), "change")
     common.withheld_note(result)
 
 

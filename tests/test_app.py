@@ -14,7 +14,8 @@ from lvm_ui import mapping_editor, params
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-CHARTS = {"overview": 3, "teams": 2, "dimensions": 2, "compare": 1, "map": 1, "trends": 2,
+# Overview: orientation, change since the previous wave, pole scores, archetype mix.
+CHARTS = {"overview": 4, "teams": 2, "dimensions": 2, "compare": 1, "map": 1, "trends": 2,
           "data": 0}
 
 

@@ -42,8 +42,15 @@ def test_heatmap_change_and_difference_modes_render():
 def test_overview_shows_change_with_noise_flag_and_the_first_wave_none():
     at = app("overview")
     assert any(h.value.startswith("Change since 2025") for h in at.subheader)
-    change = next(t for t in frames(at) if "noise" in t.columns)
-    assert set(change["noise"]) <= {"yes", "no"} and len(change) == 5
+    # the change is a chart (no table code on the first page): 5 dimensions, one dot each,
+    # a dot marked ● exactly when its CI excludes 0
+    import json
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    dots = next(s["data"][0] for s in specs if s["data"][0].get("name") == "Change")
+    assert len(dots["x"]) == 5 and not frames(at)
+    for x, plus, minus, text in zip(dots["x"], dots["error_x"]["array"],
+                                    dots["error_x"]["arrayminus"], dots["text"]):
+        assert text.endswith("●") == (x - minus > 0 or x + plus < 0)
     at.selectbox(key="wave").select("2025-H1").run()
     assert not any(h.value.startswith("Change since") for h in at.subheader)
 

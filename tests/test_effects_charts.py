@@ -45,3 +45,28 @@ def test_self_others_bars_escape_custom_dimension_keys():
     fig = charts.self_others_bars(table)
     assert "x<b>y" not in fig.to_json()
     assert len(fig.data) == 3 and list(fig.data[2].x) == [4.5, 3.0]     # connector, others, self
+
+
+def test_change_dots_colour_only_changes_beyond_the_noise_and_escape_wave_names():
+    table = pd.DataFrame({
+        "dimension": ["vision_execution", "people_process", "innovation_stability"],
+        "orientation_before": [2.0, 10.0, -4.0], "orientation": [9.5, 7.0, -16.0],
+        "change": [7.5, -3.0, -12.0], "change_ci_low": [1.5, -8.0, -41.0],
+        "change_ci_high": [13.5, 2.0, -1.0], "beyond_noise": [True, False, True]})
+    fig = charts.change_dots(table, EVIL, "2026-Q1")
+    dots = fig.data[0]
+    assert list(dots.x) == [7.5, -3.0, -12.0]
+    # whiskers reach the CI ends: +6/-6, +5/-5, +11/-29
+    assert list(dots.error_x.array) == [6.0, 5.0, 11.0]
+    assert list(dots.error_x.arrayminus) == [6.0, 5.0, 29.0]
+    assert list(dots.marker.color) == [charts.LEADERSHIP_COLOR, "#6B6B6B",
+                                       charts.MANAGEMENT_COLOR]
+    assert list(dots.text) == ["+7.5 ●", "-3.0", "-12.0 ●"]
+    # the widest CI end is 41 points: the axis grows to ±50, symmetric
+    assert list(fig.layout.xaxis.range) == [-50, 50]
+    assert "<a href" not in fig.to_json()
+    assert "2026-Q1: -16.0" in dots.hovertext[2]
+
+
+def test_change_dots_empty():
+    assert not charts.change_dots(pd.DataFrame(), "a", "b").data

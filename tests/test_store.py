@@ -150,3 +150,19 @@ def test_one_connection_many_threads(two_depts):
         tables = list(pool.map(work, range(40)))
     assert {t["group"].iloc[0] for t in tables} == {"A", "B"}
     assert all(len(t) == 5 for t in tables)
+
+
+def test_a_file_from_an_older_version_gains_the_missing_tables_and_the_stamp(tmp_path):
+    """Page runs skip the DDL once the file carries this version's stamp; a file without
+    it (made by an older version) still gets every table on the next connect."""
+    from lvm_data.store import schema
+    path = tmp_path / "old.duckdb"
+    con = schema.connect(path)
+    con.execute("DROP TABLE headcounts")
+    con.execute("DELETE FROM meta WHERE key = 'schema'")
+    con.close()
+    con = schema.connect(path)
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    stamp = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    con.close()
+    assert "headcounts" in tables and stamp is not None and len(stamp[0]) == 16

@@ -13,8 +13,9 @@ import plotly.graph_objects as go
 
 from lvm_data.charts.style import (
     DIVERGING_SCALE, LEADERSHIP_COLOR, MANAGEMENT_COLOR, MUTED_COLOR, TEXT_COLOR, apply_layout,
-    ci_text, dim_label, empty_figure, escape_label, floats, group_label, is_empty, num, ordered,
-    safe_dim, safe_group, signed, signed_ticks, top_legend, wrap)
+    axis_end_labels, ci_text, dim_label, empty_figure, error_arrays, escape_label, floats,
+    group_label, is_empty, num, ordered, safe_dim, safe_group, sign_color, signed, signed_ticks,
+    symmetric_extent, top_legend, wrap)
 
 EXTENT = 30.0           # ±30 orientation points: a fixed colour range for every view
 MARK = "●"
@@ -66,6 +67,48 @@ def difference_heatmap(table: pd.DataFrame, value: str, mark: str, what: str, *,
     apply_layout(fig, title, height=max(300, 170 + 40 * len(groups)), top=100)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False, tickangle=0)
+    return fig
+
+
+def _change_hover(row: pd.Series, since: str, now: str) -> str:
+    return (f"<b>{safe_dim(row['dimension'])}</b><br>"
+            f"{escape_label(since)}: {signed(row['orientation_before'])}<br>"
+            f"{escape_label(now)}: {signed(row['orientation'])}<br>"
+            f"Change: {signed(row['change'])} points "
+            f"({ci_text(row['change_ci_low'], row['change_ci_high'])})<br>"
+            + ("● larger than the noise" if row["beyond_noise"] else "within the noise"))
+
+
+def change_dots(table: pd.DataFrame, since: str, now: str, title: str | None = None) -> go.Figure:
+    """Per dimension, the population's change in orientation since ``since`` with its 95%
+    CI: a dot in the pole's colour when the interval excludes 0, grey when it is noise.
+    A chart rather than a table: the Overview then needs no table code in the browser."""
+    if is_empty(table, ("dimension", "change", "change_ci_low", "change_ci_high")):
+        return empty_figure("No change to show for this selection.")
+    df = table.dropna(subset=["change"]).assign(
+        beyond_noise=table["beyond_noise"].fillna(False).astype(bool))
+    x, lows, highs = (floats(df, c) for c in ("change", "change_ci_low", "change_ci_high"))
+    plus, minus = error_arrays(x, lows, highs)
+    y = [wrap(dim_label(d)) for d in df["dimension"]]
+    colors = [sign_color(v) if b else MUTED_COLOR for v, b in zip(x, df["beyond_noise"])]
+    fig = go.Figure(go.Scatter(
+        x=x, y=y, mode="markers+text", marker={"size": 13, "color": colors},
+        text=[signed(v) + (f" {MARK}" if b else "") for v, b in zip(x, df["beyond_noise"])],
+        textposition="top center", textfont={"size": 13, "color": TEXT_COLOR},
+        error_x={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
+                 "color": TEXT_COLOR, "thickness": 1.5, "width": 5},
+        hovertext=[_change_hover(r, since, now) for _, r in df.iterrows()],
+        hovertemplate="%{hovertext}<extra></extra>", name="Change"))
+    extent = symmetric_extent(max((abs(v) for v in x + lows + highs if v is not None),
+                                  default=0) + 2, 10, 20, 100)
+    vals, ticks = signed_ticks(extent)
+    apply_layout(fig, title, height=max(300, 140 + 62 * len(df)), top=70, showlegend=False)
+    fig.update_xaxes(range=[-extent, extent], tickvals=vals, ticktext=ticks, zeroline=False,
+                     title_text=f"Change in orientation points since {escape_label(since)} "
+                                "(95% CI)")
+    fig.update_yaxes(autorange="reversed")
+    fig.add_vline(x=0, line={"color": TEXT_COLOR, "width": 1.5})
+    axis_end_labels(fig, "← Towards management", "Towards leadership →")
     return fig
 
 

@@ -1,0 +1,41 @@
+"""Several viewers arriving together at a server that has just started (a restart on
+results day) each get the whole dashboard: sidebar, filters from their link, no error.
+
+Each session speaks Streamlit's websocket protocol (``tools.st_client``), so four first
+runs really start at the same moment, which four browsers on two cores rarely manage.
+"""
+from __future__ import annotations
+
+import asyncio
+
+from lvm_data import ingest, store
+from tools.serve import ROOT, server
+from tools.st_client import Session
+
+
+async def _first_runs(url: str, n: int) -> list[Session]:
+    sessions = [Session() for _ in range(n)]
+    runs = await asyncio.gather(*(s.open(url, "overview", "department=Sales")
+                                  for s in sessions))
+    for s in sessions:
+        await s.close()
+    return sessions, runs
+
+
+def test_viewers_arriving_together_at_a_fresh_server_each_get_the_dashboard(tmp_path,
+                                                                            monkeypatch):
+    settings = tmp_path / "lvm_settings.toml"
+    settings.write_text("min_group_size = 5\n")
+    monkeypatch.setenv("LVM_SETTINGS", str(settings))
+    db = tmp_path / "fresh.duckdb"
+    con = store.connect(db)
+    ingest.import_file(con, ROOT / "sample_data" / "sample_export.csv", ingest.Options())
+    con.close()
+    with server(db, settings) as url:
+        sessions, runs = asyncio.run(_first_runs(url, 4))
+    for session, run in zip(sessions, runs):
+        assert run.errors == []
+        assert "Department" in session.widgets          # the sidebar was drawn
+        # the link's filter took effect: the sample has 51 respondents in Sales
+        # (counted with the csv module: 51 Sales rows in the latest wave, 2025-H2)
+        assert session.metrics.get("Respondents") == "51"
