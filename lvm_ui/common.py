@@ -54,11 +54,13 @@ def _prepared(path: str, _con) -> bool:
     return True
 
 
-def db_path() -> str:
-    return load_settings().db_path
-
-
 _run = threading.local()       # Streamlit runs each session's script in its own thread
+
+
+def db_path() -> str:
+    """The database of this run (read from the settings once per run: every cached query
+    names it, and reading and parsing the file each time was a visible part of a run)."""
+    return getattr(_run, "path", None) or load_settings().db_path
 
 
 @contextlib.contextmanager
@@ -76,12 +78,12 @@ def connected():
                     icon=":material/hourglass_top:")
     with store.session.briefly(path, linger=LINGER_SECONDS, waiting=waiting) as con:
         notice.empty()
-        _run.con = con
+        _run.con, _run.path = con, path
         try:
             _prepared(path, con)
             yield con
         finally:
-            _run.con = None
+            _run.con = _run.path = None
 
 
 def connection():
@@ -150,8 +152,16 @@ def _cached(path: str, version: str, function: str, kwargs_json: str, scope_json
     return getattr(reader, function)(cursor(), **json.loads(kwargs_json))
 
 
+def _same_filters(where: dict | None) -> dict | None:
+    """Filter values in one order: a filter means the same set whichever value was picked
+    first, so two viewers (or one, picking again) share one cache entry."""
+    return None if where is None else {k: sorted(v) for k, v in where.items()}
+
+
 def query(version: str, function: str, /, **kwargs):
     """A cached ``store.<function>(cur, **kwargs)``; kwargs must be JSON-serialisable."""
+    if "where" in kwargs:
+        kwargs["where"] = _same_filters(kwargs["where"])
     return _cached(db_path(), version, function, json.dumps(kwargs, sort_keys=True),
                    _scope_json())
 
@@ -165,8 +175,8 @@ def _cached_compare(path: str, version: str, a_json: str, b_json: str, k: int,
 
 def compare(version: str, a: store.Selection, b: store.Selection, k: int):
     def as_json(sel):
-        return json.dumps({"wave": sel.wave, "where": sel.where, "label": sel.label},
-                          sort_keys=True)
+        return json.dumps({"wave": sel.wave, "where": _same_filters(sel.where),
+                           "label": sel.label}, sort_keys=True)
     return _cached_compare(db_path(), version, as_json(a), as_json(b), k, _scope_json())
 
 
