@@ -19,8 +19,8 @@ from ..scoring import min_answered
 from . import demo, participation
 from .schema import FIXED_ATTRIBUTES as FIXED
 from .quality import TABLES as QUALITY_TABLES
-from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
-
+from .schema import SKETCH_TABLES, answers_table, ensure_attribute, ensure_dimension, \
+    pole_column, quote
 
 
 @dataclass
@@ -383,7 +383,7 @@ def remove_wave(cur, name: str) -> int:
     n = cur.execute("DELETE FROM respondents WHERE wave_id = ?", [wave_id]).fetchone()[0]
     demo.forget(cur, wave_id)
     participation.forget(cur, wave_id)
-    for table in ("items", "waves", *QUALITY_TABLES):
+    for table in ("items", "waves", *QUALITY_TABLES, *SKETCH_TABLES):
         cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
     cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
     return int(n)
