@@ -24,6 +24,30 @@ def test_sampling_step_keeps_the_sketch_small():
         [1, 1, 2, 4, 128]
 
 
+def test_bound_on_repeated_rows():
+    # wave of 10: a repeat needs 5; 4 rows surely shared leave 1, and with every row
+    # sampled (step 1) the bound is exact
+    assert sketch._apart(10, 1, 4, 0) is True
+    assert sketch._apart(10, 1, 5, 0) is False
+    # 2,000,000 rows, step 128: 1,000,000 single rows needed, 1,000,000 / 128 = 7812.5
+    # expected among the sampled; passed over only below half that (3906.25)
+    assert sketch._apart(2_000_000, 128, 0, 3906) is True
+    assert sketch._apart(2_000_000, 128, 0, 3907) is False
+    # 100,000 still needed is under 1024 * 128 = 131,072: too few to judge by sample
+    assert sketch._apart(2_000_000, 128, 900_000, 0) is False
+
+
+def test_shared_straightliners_do_not_read_the_stored_wave(tmp_path, con):
+    """Identical answer rows (straight 3s) in both, but fewer than half the wave."""
+    flat = [{**p, **{k: 3 for k in p if k not in NO_KEY[:3]}} for p in people(4, seed=8)]
+    ingest.import_file(con, write_plain(tmp_path / "a.csv", flat + people(6, seed=3), NO_KEY),
+                       ingest.Options(wave="a"))
+    cur = con.cursor()
+    _hide_answers(cur, _wave_id(cur, "a"))
+    again = write_plain(tmp_path / "b.csv", flat + people(10, seed=5), NO_KEY)
+    assert ingest.import_file(con, again, ingest.Options(), dry_run=True).repeats == []
+
+
 def test_unrelated_file_does_not_read_the_stored_wave(tmp_path, con):
     ingest.import_file(con, write_plain(tmp_path / "a.csv", people(10, seed=3), NO_KEY),
                        ingest.Options(wave="a"))

@@ -77,7 +77,8 @@ def file_repeats(cur, items: list[str], keyed: bool) -> list[Repeat]:
             present = {r[0] for r in cur.execute("SELECT item_id FROM items WHERE wave_id = ?",
                                                  [wave_id]).fetchall()}
             shared = [i for i in dict.fromkeys(items) if i in present]
-            if not shared or not respondents or sample.cannot_repeat(wave_id, shared):
+            if not shared or not respondents or sample.cannot_repeat(wave_id, shared,
+                                                                             respondents):
                 continue
             same = _identical_by_key(cur, wave_id, shared) if keyed else 0
             by_key = bool(same)

@@ -52,9 +52,9 @@ def record(cur, wave_id: int) -> None:
     rows = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     m = modulus(int(rows))
     cols = ", ".join(quote(i) for i in items)
-    cur.execute(f"""INSERT INTO wave_sketches SELECT ?, h, count(*) FROM (
-                        SELECT hash({cols}) AS h FROM {table}) WHERE h % ? = 0 GROUP BY h""",
-                [wave_id, m])
+    cur.execute(f"""INSERT INTO wave_sketches SELECT ?, h, n FROM (
+                        SELECT hash({cols}) AS h, count(*) AS n FROM {table} GROUP BY 1)
+                    WHERE h % ? = 0 OR n > 1""", [wave_id, m])
     cur.execute("INSERT INTO wave_sketch_info VALUES (?, ?, ?, ?)",
                 [wave_id, json.dumps(items), m, probe(cur)])
 
@@ -79,40 +79,58 @@ def backfill(cur) -> None:
 
 
 class FileSample:
-    """The staged file's sampled hashes (``clean``, rows without a problem), made once per
-    item list and modulus and compared with any number of wave sketches."""
+    """The staged file's answer-row hashes with their counts (``clean``, rows without a
+    problem), made once per item list and compared with any number of wave sketches."""
 
     def __init__(self, cur):
         self.cur = cur
         self.current = probe(cur)
         self.made: dict[tuple, str] = {}
 
-    def _table(self, items: list[str], m: int) -> str:
-        key = (tuple(items), m)
-        if key not in self.made:
+    def _table(self, items: list[str]) -> str:
+        if tuple(items) not in self.made:
             name = f"file_sketch_{len(self.made)}"
             cols = ", ".join(quote(i) for i in items)
-            self.cur.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS SELECT DISTINCT h FROM (
-                SELECT hash({cols}) AS h FROM clean WHERE problem IS NULL) WHERE h % ? = 0""",
-                             [m])
-            self.made[key] = name
-        return self.made[key]
+            self.cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT hash({cols}) AS h, "
+                             "count(*) AS f FROM clean WHERE problem IS NULL GROUP BY 1")
+            self.made[tuple(items)] = name
+        return self.made[tuple(items)]
 
-    def cannot_repeat(self, wave_id: int, shared: list[str]) -> bool:
-        """True when the wave's sketch shares no hash with the file: the file cannot repeat
-        half the wave (see the module's reason). False when unsure or unsketched."""
+    def cannot_repeat(self, wave_id: int, shared: list[str], respondents: int) -> bool:
+        """True when the file surely repeats fewer than half the wave's respondents (see
+        ``_apart``); False when unsure, or when the wave has no usable sketch."""
         info = self.cur.execute("SELECT items, modulus, probe FROM wave_sketch_info "
                                 "WHERE wave_id = ?", [wave_id]).fetchone()
         if info is None or int(info[2]) != self.current:
             return False
-        items = json.loads(info[0])
+        items, m = json.loads(info[0]), int(info[1])
         if sorted(shared) != items:
             return False                 # the file lacks some of the wave's items
-        table = self._table(items, int(info[1]))
-        hit = self.cur.execute(f"SELECT 1 FROM wave_sketches w JOIN {table} f USING (h) "
-                               "WHERE w.wave_id = ? LIMIT 1", [wave_id]).fetchone()
-        return hit is None
+        known, heavy, hits = self.cur.execute(f"""
+            SELECT coalesce(sum(f.f) FILTER (WHERE w.h IS NOT NULL), 0),
+                   coalesce(sum(f.f) FILTER (WHERE w.h IS NULL AND f.f > 1 AND f.h % ? <> 0), 0),
+                   count(*) FILTER (WHERE w.n = 1 AND f.f = 1)
+            FROM {self._table(items)} f
+            LEFT JOIN (SELECT h, n FROM wave_sketches WHERE wave_id = ?) w USING (h)""",
+                                               [m, wave_id]).fetchone()
+        return _apart(int(respondents), m, int(known) + int(heavy), int(hits))
 
     def drop(self) -> None:
         for name in self.made.values():
             self.cur.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _apart(respondents: int, m: int, known: int, hits: int) -> bool:
+    """Whether fewer than half the wave can be repeated. File rows whose answers the wave
+    may hold number at most ``known`` (rows of a hash in the sketch, or repeated in the file
+    and possibly one of the wave's unsampled rows) plus the single file rows matching one of
+    the wave's unsampled single rows. With ``m`` 1 there are none: the bound is exact. Else
+    those must number ``need`` for a repeat, and then about ``need / m`` single rows would
+    match among the sampled ones (``hits``); seeing fewer than half that, when it is at
+    least 1024, has odds below e^-128 (Chernoff)."""
+    need = -(-respondents // 2) - known
+    if need <= 0:
+        return False
+    if m == 1:
+        return True
+    return need >= 1024 * m and 2 * hits * m < need
