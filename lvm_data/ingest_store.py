@@ -54,7 +54,7 @@ def _write(cur, prepared: Prepared, options: Options, progress,
         n = write.write_wave(cur, wave_id, meta, report.instrument, prepared.plan, in_file,
                              rid_shift)
         quality_store.record(cur, wave_id, in_file, prepared.exclude, rid_shift)
-        sketch.record(cur, wave_id)
+        sketch.record(cur, wave_id, in_file, staged=True)
         done.append((name, n))
     return done
 

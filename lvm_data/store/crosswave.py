@@ -72,21 +72,17 @@ def file_repeats(cur, items: list[str], keyed: bool) -> list[Repeat]:
     found = []
     waves = cur.execute("SELECT wave_id, name, respondents FROM waves ORDER BY wave_id").fetchall()
     sample = sketch.FileSample(cur)
-    try:
-        for wave_id, name, respondents in waves:
-            present = {r[0] for r in cur.execute("SELECT item_id FROM items WHERE wave_id = ?",
-                                                 [wave_id]).fetchall()}
-            shared = [i for i in dict.fromkeys(items) if i in present]
-            if not shared or not respondents or sample.cannot_repeat(wave_id, shared,
-                                                                             respondents):
-                continue
-            same = _identical_by_key(cur, wave_id, shared) if keyed else 0
-            by_key = bool(same)
-            same = same or _identical_rows(cur, wave_id, shared)
-            if same and 2 * same >= respondents:
-                found.append(Repeat(name, int(respondents), int(same), by_key))
-    finally:
-        sample.drop()
+    for wave_id, name, respondents in waves:
+        present = {r[0] for r in cur.execute("SELECT item_id FROM items WHERE wave_id = ?",
+                                             [wave_id]).fetchall()}
+        shared = [i for i in dict.fromkeys(items) if i in present]
+        if not shared or not respondents or sample.cannot_repeat(wave_id, shared, respondents):
+            continue
+        same = _identical_by_key(cur, wave_id, shared) if keyed else 0
+        by_key = bool(same)
+        same = same or _identical_rows(cur, wave_id, shared)
+        if same and 2 * same >= respondents:
+            found.append(Repeat(name, int(respondents), int(same), by_key))
     return sorted(found, key=lambda r: -r.identical)
 
 

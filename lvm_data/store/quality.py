@@ -21,6 +21,7 @@ from ..quality import FLAGS, MIN_STRAIGHT_ITEMS, PROBLEMS, SPEED_FRACTION, STRAI
 from . import disclosure
 from .read import Result, _empty, wave_row
 from .schema import answers_table, quote
+from .staging import quote_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS response_quality (
@@ -36,7 +37,6 @@ _FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%d.%
 
 
 def _timestamp(key: str) -> tuple[str, list]:
-    from .write import quote_key                       # write builds on this module's SQL
     col = f"trim(s.{quote_key(key)}::VARCHAR)"
     tries = [f"TRY_CAST({col} AS TIMESTAMP)"] + [f"try_strptime({col}, ?)" for _ in _FORMATS]
     return f"coalesce({', '.join(tries)})", list(_FORMATS)
@@ -44,7 +44,6 @@ def _timestamp(key: str) -> tuple[str, list]:
 
 def duration_sql(timing: Timing) -> tuple[str, list]:
     """Seconds per staged row (NULL when not timed or not positive)."""
-    from .write import quote_key
     if timing.duration_key:
         expr = f"TRY_CAST(replace(trim(s.{quote_key(timing.duration_key)}::VARCHAR), ',', '.') AS DOUBLE)"
         return f"CASE WHEN {expr} > 0 THEN {expr} END", []

@@ -41,20 +41,47 @@ def _items(cur, wave_id: int) -> list[str]:
     return [r[0] for r in rows]
 
 
-def record(cur, wave_id: int) -> None:
-    """Sketch a stored wave from its answer table (at import, or for a wave older than
-    sketches); replaces any earlier sketch of it."""
+def file_hashes(cur, items: list[str]) -> str:
+    """``file_hashes``: the staged file's answer-row hashes over ``items`` with their counts
+    per wave of the file (``clean``, rows without a problem). Made once per import, for the
+    re-export check and the new waves' sketches alike (``build_clean`` drops it)."""
+    made = cur.execute("SELECT 1 FROM duckdb_tables() WHERE temporary "
+                       "AND table_name = 'file_hashes_items'").fetchone()
+    if made and cur.execute("SELECT items FROM file_hashes_items").fetchone()[0] == \
+            json.dumps(items):
+        return "file_hashes"
+    cols = ", ".join(quote(i) for i in items)
+    cur.execute(f"""CREATE OR REPLACE TEMP TABLE file_hashes AS
+        SELECT coalesce(wave_name, '') AS w, hash({cols}) AS h, count(*) AS f FROM clean
+        WHERE problem IS NULL GROUP BY 1, 2""")
+    cur.execute("CREATE OR REPLACE TEMP TABLE file_hashes_items AS SELECT ? AS items",
+                [json.dumps(items)])
+    return "file_hashes"
+
+
+def drop_file_hashes(cur) -> None:
+    cur.execute("DROP TABLE IF EXISTS file_hashes; DROP TABLE IF EXISTS file_hashes_items")
+
+
+def record(cur, wave_id: int, file_wave: str | None = None, staged: bool = False) -> None:
+    """Sketch a stored wave: at import from the staged file's hashes (the rows of
+    ``file_wave`` just stored, without reading them back), else from its answer table (a
+    wave older than sketches). Replaces any earlier sketch of it."""
     forget(cur, wave_id)
     items = _items(cur, wave_id)
     if not items:
         return
-    table = answers_table(wave_id)
-    rows = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    m = modulus(int(rows))
-    cols = ", ".join(quote(i) for i in items)
-    cur.execute(f"""INSERT INTO wave_sketches SELECT ?, h, n FROM (
-                        SELECT hash({cols}) AS h, count(*) AS n FROM {table} GROUP BY 1)
-                    WHERE h % ? = 0 OR n > 1""", [wave_id, m])
+    if staged:
+        rows, params = f"(SELECT h, f AS n FROM {file_hashes(cur, items)} " \
+                       "WHERE w = coalesce(?, ''))", [file_wave]
+    else:
+        cols = ", ".join(quote(i) for i in items)
+        rows, params = f"(SELECT hash({cols}) AS h, count(*) AS n " \
+                       f"FROM {answers_table(wave_id)} GROUP BY 1)", []
+    total = cur.execute(f"SELECT coalesce(sum(n), 0) FROM {rows}", params).fetchone()[0]
+    m = modulus(int(total))
+    cur.execute(f"INSERT INTO wave_sketches SELECT ?, h, n FROM {rows} "
+                "WHERE h % ? = 0 OR n > 1", [wave_id, *params, m])
     cur.execute("INSERT INTO wave_sketch_info VALUES (?, ?, ?, ?)",
                 [wave_id, json.dumps(items), m, probe(cur)])
 
@@ -79,22 +106,17 @@ def backfill(cur) -> None:
 
 
 class FileSample:
-    """The staged file's answer-row hashes with their counts (``clean``, rows without a
-    problem), made once per item list and compared with any number of wave sketches."""
+    """The staged file's answer-row hashes (``file_hashes``) against wave sketches."""
 
     def __init__(self, cur):
         self.cur = cur
         self.current = probe(cur)
-        self.made: dict[tuple, str] = {}
 
     def _table(self, items: list[str]) -> str:
-        if tuple(items) not in self.made:
-            name = f"file_sketch_{len(self.made)}"
-            cols = ", ".join(quote(i) for i in items)
-            self.cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT hash({cols}) AS h, "
-                             "count(*) AS f FROM clean WHERE problem IS NULL GROUP BY 1")
-            self.made[tuple(items)] = name
-        return self.made[tuple(items)]
+        """Hashes over ``items`` with their counts in the whole file (all its waves)."""
+        table = file_hashes(self.cur, items)
+        waves = self.cur.execute(f"SELECT count(DISTINCT w) FROM {table}").fetchone()[0]
+        return table if waves <= 1 else f"(SELECT h, sum(f) AS f FROM {table} GROUP BY 1)"
 
     def cannot_repeat(self, wave_id: int, shared: list[str], respondents: int) -> bool:
         """True when the file surely repeats fewer than half the wave's respondents (see
@@ -110,14 +132,10 @@ class FileSample:
             SELECT coalesce(sum(f.f) FILTER (WHERE w.h IS NOT NULL), 0),
                    coalesce(sum(f.f) FILTER (WHERE w.h IS NULL AND f.f > 1 AND f.h % ? <> 0), 0),
                    count(*) FILTER (WHERE w.n = 1 AND f.f = 1)
-            FROM {self._table(items)} f
+            FROM {self._table(items)} AS f
             LEFT JOIN (SELECT h, n FROM wave_sketches WHERE wave_id = ?) w USING (h)""",
                                                [m, wave_id]).fetchone()
         return _apart(int(respondents), m, int(known) + int(heavy), int(hits))
-
-    def drop(self) -> None:
-        for name in self.made.values():
-            self.cur.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _apart(respondents: int, m: int, known: int, hits: int) -> bool:
