@@ -61,15 +61,18 @@ def mark(cur, items: list[str], exclude: tuple[str, ...]) -> None:
     cols = ", ".join(quote(i) for i in items)
     answered = " + ".join(f"({quote(i)} IS NOT NULL)::INTEGER" for i in items)
     need = max(MIN_STRAIGHT_ITEMS, -(-len(items) // 2))
+    # straight-lining is decided before the join, so the answers do not pass through it
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE quality_flags AS
-        SELECT c.rid, c.duration_s,
-               coalesce(({answered}) >= ? AND least({cols}) = greatest({cols}), FALSE) AS straight,
+        SELECT c.rid, c.duration_s, c.straight,
                coalesce(c.duration_s < m.median * ?, FALSE) AS speeder
-        FROM clean c LEFT JOIN (
+        FROM (SELECT rid, duration_s, coalesce(wave_name, '') AS w,
+                     coalesce(({answered}) >= ? AND least({cols}) = greatest({cols}), FALSE)
+                         AS straight FROM clean) c
+        LEFT JOIN (
             SELECT coalesce(wave_name, '') AS w, median(duration_s) AS median FROM clean
-            WHERE problem IS NULL GROUP BY 1) m ON m.w = coalesce(c.wave_name, '')""",
-                [need, SPEED_FRACTION])
+            WHERE problem IS NULL GROUP BY 1) m ON m.w = c.w""",
+                [SPEED_FRACTION, need])
     for flag in (f for f in FLAGS if f in exclude):
         column = "straight" if flag == STRAIGHTLINERS else "speeder"
         cur.execute(f"UPDATE clean SET problem = ? WHERE problem IS NULL AND rid IN "

@@ -259,8 +259,9 @@ def _pole_sql(instrument: Instrument, dim: str, pole: str, present: set[str],
         return "NULL::DOUBLE", []
     answered = " + ".join(f"({v} IS NOT NULL)::INTEGER" for v in values)
     total = " + ".join(f"coalesce({v}, 0)" for v in values)
-    sql = f"CASE WHEN {answered} >= ? THEN ({total}) / ({answered}) END"
-    return sql, [*params, min_answered(len(items)), *params, *params]
+    # NULL below the minimum through nullif, not CASE: a third of the time at 1M rows
+    sql = f"({total}) / nullif(({answered}) * (({answered}) >= ?)::INTEGER, 0)"
+    return sql, [*params, *params, *params, min_answered(len(items))]
 
 
 def _insert_respondents(cur, wave_id: int, plan: Plan, instrument: Instrument,
