@@ -81,7 +81,7 @@ def record(cur, wave_id: int, file_wave: str | None = None, staged: bool = False
     total = cur.execute(f"SELECT coalesce(sum(n), 0) FROM {rows}", params).fetchone()[0]
     m = modulus(int(total))
     cur.execute(f"INSERT INTO wave_sketches SELECT ?, h, n FROM {rows} "
-                "WHERE h % ? = 0 OR n > 1", [wave_id, *params, m])
+                "WHERE h % ?::UBIGINT = 0 OR n > 1", [wave_id, *params, m])
     cur.execute("INSERT INTO wave_sketch_info VALUES (?, ?, ?, ?)",
                 [wave_id, json.dumps(items), m, probe(cur)])
 
@@ -130,7 +130,8 @@ class FileSample:
             return False                 # the file lacks some of the wave's items
         known, heavy, hits = self.cur.execute(f"""
             SELECT coalesce(sum(f.f) FILTER (WHERE w.h IS NOT NULL), 0),
-                   coalesce(sum(f.f) FILTER (WHERE w.h IS NULL AND f.f > 1 AND f.h % ? <> 0), 0),
+                   coalesce(sum(f.f) FILTER (
+                       WHERE w.h IS NULL AND f.f > 1 AND f.h % ?::UBIGINT <> 0), 0),
                    count(*) FILTER (WHERE w.n = 1 AND f.f = 1)
             FROM {self._table(items)} AS f
             LEFT JOIN (SELECT h, n FROM wave_sketches WHERE wave_id = ?) w USING (h)""",
