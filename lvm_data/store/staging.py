@@ -58,7 +58,8 @@ def sample_rows(cur, read_csv_fragment: str, params: list, limit: int = 2000) ->
 def drop_staging(cur) -> None:
     cur.execute("DROP VIEW IF EXISTS staging; DROP TABLE IF EXISTS raw_staging; "
                 "DROP TABLE IF EXISTS clean; DROP TABLE IF EXISTS quality_flags; "
-                "DROP TABLE IF EXISTS staged_values")
+                "DROP TABLE IF EXISTS staged_values; DROP TABLE IF EXISTS file_hashes; "
+                "DROP TABLE IF EXISTS file_hashes_items")
 
 
 def drop_raw(cur) -> None:
@@ -109,8 +110,8 @@ def text_profile(cur, counted: dict[str, str], keys: list[str]) -> pd.DataFrame:
             coalesce(max(len(regexp_split_to_array(v, '\\s+'))), 0) AS max_words,
             count(*) FILTER (WHERE c = 1) AS singletons
             FROM (SELECT trim(raw) AS v, sum(c) AS c FROM (
-                      SELECT unnest(map_keys({name}))::VARCHAR AS raw, unnest(map_values({name})) AS c
-                      FROM staged_values)
+                      SELECT unnest(map_keys({name}))::VARCHAR AS raw,
+                             unnest(map_values({name})) AS c FROM staged_values)
                   WHERE coalesce(trim(raw), '') <> '' GROUP BY 1)""")
     return cur.execute(" UNION ALL ".join(parts), list(keys)).df()
 
