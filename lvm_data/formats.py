@@ -24,7 +24,6 @@ from .xlsx import OLE_MAGIC, ZIP_MAGIC, xlsx_to_csv
 __all__ = ["ImportProblem", "Column", "Layout", "TOOLS", "MAX_COLUMNS", "MAX_LINE_BYTES", "detect"]
 
 MAX_LINE_BYTES = 64 * 1024 * 1024  # DuckDB's default (2 MB) is too small for long free-text rows
-SHORT_LINE_BYTES = 2 * 1024 * 1024  # ...but reads faster: tried first
 HEAD_BYTES = 64 * 1024
 
 # Every option is explicit so DuckDB never guesses: no type or header sniffing, RFC 4180 quotes,
@@ -48,13 +47,11 @@ class Layout:
     n_rows: int = 0          # data rows, counted up to textfile.CHECKED_ROWS
     source: Path | None = None
 
-    def read_csv_sql(self, long_lines: bool = True) -> tuple[str, list]:
+    def read_csv_sql(self) -> tuple[str, list]:
         """``(fragment, params)``: ``SELECT * FROM <fragment>`` yields the data rows, all VARCHAR,
-        column i named ``columns[i].key``; empty fields are NULL. Without ``long_lines`` a
-        line may hold DuckDB's default 2 MB, read faster (see ``store.staging.stage``)."""
+        column i named ``columns[i].key``; empty fields are NULL."""
         names = {c.key: "VARCHAR" for c in self.columns}
-        line = MAX_LINE_BYTES if long_lines else SHORT_LINE_BYTES
-        return READ_CSV, [str(self.path), self.delimiter, self.skip_rows, line, names]
+        return READ_CSV, [str(self.path), self.delimiter, self.skip_rows, MAX_LINE_BYTES, names]
 
     @property
     def keys(self) -> list[str]:

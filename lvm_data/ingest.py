@@ -51,7 +51,6 @@ class Options:
     demo: bool = False                  # the bundled sample: marked, removed by a real import
     keep_demo: bool = False             # a real import keeps the sample waves
     remember: bool = True               # store the mapping for the next file of this layout
-    retry_reads: bool = False           # staged outside a transaction: a read may fail and retry
 
 
 @dataclass
@@ -220,8 +219,8 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
         if blocker := _items_problem(items, instrument):
             return _blocked(cur, layout, sample, matches, instrument, blocker, source,
                             remembered_from)
-        rows = staging.stage(cur, layout.read_csv_sql, _whole_number_columns(sample, list(items)),
-                             limit=options.preview_rows, short_first=options.retry_reads)
+        rows = staging.stage(cur, fragment, params, _whole_number_columns(sample, list(items)),
+                             limit=options.preview_rows)
         if options.preview_rows is None:
             check_shape(source, rows, len(layout.columns), options.limits)
         counted = staging.count_values(cur, [*items, *(m.key for m in _screened(matches))])

@@ -25,7 +25,7 @@ def import_into(db_path, path: str | Path, options: ingest.Options | None = None
     """Import ``path`` into the database at ``db_path`` (see the module's reason)."""
     options = options or ingest.Options()
     limits = options.limits or load_limits()
-    options = replace(options, limits=limits, retry_reads=True)
+    options = replace(options, limits=limits)
     spill = tempfiles.new_temp_dir()        # removed below, or by the next import if killed
     memory = session.in_memory(limits.import_memory_mb, str(spill))
     cur = memory.cursor()

@@ -167,8 +167,7 @@ def test_wave_dates_from_period_names(name, expected):
 
 
 def test_line_longer_than_duckdbs_default_is_read(tmp_path, con):
-    """A 3 MB comment: over the 2 MB the command line's import tries first (it reads the
-    file again allowing it), and read at once inside the dashboard's transaction."""
+    """A 3 MB comment, over DuckDB's default 2 MB line, in both imports."""
     from lvm_data import memory_import
     rows = [person("a"), person("b", Comment="word " * 600_000), person("c")]
     header = ["Respondent ID", "Department", "Team", "Role", *ITEMS, "Comment"]

@@ -10,41 +10,27 @@ import duckdb
 import pandas as pd
 
 
-def stage(cur, read_csv, whole_numbers: set[str] = frozenset(),
-          limit: int | None = None, short_first: bool = False) -> int:
+def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = frozenset(),
+          limit: int | None = None) -> int:
     """Read the whole file (or its first ``limit`` records, for a preview) once, numbering
     the records in file order.
 
-    ``read_csv(long_lines)`` is the format module's fixed ``read_csv(?, ...)`` fragment and
-    its parameters, the last mapping column -> type; every value in it is a parameter.
-    Columns whose sample held only whole numbers are read as BIGINT, which parses twice as
-    fast as text; if a later row disagrees, the file is read again as text. With
-    ``short_first`` (outside a transaction, which a failed read would abort) lines are first
-    allowed DuckDB's default length: its read buffers grow with the allowed line, and
-    buffers for 64 MB lines made a large file's read half as fast; a longer line (long
-    free text) reads the file again allowing those. ``rowid`` follows insertion order but
-    starts at an internal offset inside a transaction, so ``__lvm_row`` (0-based record
-    number) is derived from it.
+    The fragment is the format module's fixed ``read_csv(?, ...)`` call whose last
+    parameter maps column -> type; every value in it is a parameter. Columns whose sample
+    held only whole numbers are read as BIGINT, which parses twice as fast as text; if a
+    later row disagrees, the file is read again as text. ``rowid`` follows insertion order
+    but starts at an internal offset inside a transaction, so ``__lvm_row`` (0-based
+    record number) is derived from it.
     """
+    columns = dict(params[-1])
+    typed = {k: ("BIGINT" if k in whole_numbers else t) for k, t in columns.items()}
+    sql = f"CREATE OR REPLACE TEMP TABLE raw_staging AS SELECT * FROM {read_csv_fragment}"
     tail = [] if limit is None else [int(limit)]
-    long_lines = not short_first
-    while True:
-        fragment, params = read_csv(long_lines)
-        columns = dict(params[-1])
-        typed = {k: ("BIGINT" if k in whole_numbers else t) for k, t in columns.items()}
-        sql = f"CREATE OR REPLACE TEMP TABLE raw_staging AS SELECT * FROM {fragment}"
-        sql += "" if limit is None else " LIMIT ?"
-        try:
-            cur.execute(sql, [*params[:-1], typed, *tail])
-            break
-        except duckdb.ConversionException:
-            if typed == columns:
-                raise
-            whole_numbers = frozenset()
-        except duckdb.InvalidInputException as exc:
-            if long_lines or "Maximum line size" not in str(exc):
-                raise
-            long_lines = True
+    sql += "" if limit is None else " LIMIT ?"
+    try:
+        cur.execute(sql, [*params[:-1], typed, *tail])
+    except duckdb.ConversionException:
+        cur.execute(sql, [*params[:-1], columns, *tail])
     cur.execute("CREATE OR REPLACE TEMP VIEW staging AS SELECT rowid - "
                 "(SELECT min(rowid) FROM raw_staging) AS __lvm_row, * FROM raw_staging")
     return cur.execute("SELECT count(*) FROM raw_staging").fetchone()[0]
