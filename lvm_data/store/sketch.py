@@ -1,16 +1,15 @@
-"""A small per-wave sample of answer-row hashes, so the re-export check reads no stored wave.
+"""A small per-wave sketch of answer-row hashes, so the re-export check reads no stored wave.
 
 ``crosswave.file_repeats`` asks of every stored wave whether the file repeats at least half
 its respondents. Hashing every stored answer row made each import slower than the last as
-the database grew. Each wave therefore keeps, from its import on, the hashes of its answer
-rows (items in sorted order) that are a multiple of ``modulus``: every row of a wave of up
-to ``2 * EXACT_ROWS`` respondents, about ``EXACT_ROWS`` to ``2 * EXACT_ROWS`` of a larger one.
-A repeated row hashes alike in both, so a file that repeats half a wave shares, in
-expectation, at least ``EXACT_ROWS / 2`` sampled hashes with it (every repeated row, for a
-small wave); a wave sharing none is passed over, any other is checked in full as before.
-(Missing thousands of expected hits by chance has odds below 1e-1000.)
-The probe is this DuckDB's hash of a fixed row: a sketch made by a different hash function
-counts as missing (the wave is checked in full) and is made again by the next import.
+the database grew. Each wave therefore keeps, from its import on, the hashes (items in
+sorted order) of every answer row it holds more than once, and of the rows whose hash is a
+multiple of ``modulus``: all rows of a wave under ``2 * EXACT_ROWS`` respondents,
+``EXACT_ROWS`` to ``2 * EXACT_ROWS`` of a larger one. Against the file's own hashes this
+bounds the rows the file can repeat (``_apart``); a wave is passed over only when the bound
+stays under half of it, and any other wave is compared in full as before. The probe is this
+DuckDB's hash of a fixed row: a sketch made by a different hash function counts as missing
+(the wave is compared in full) and is made again by the next import.
 """
 from __future__ import annotations
 
@@ -78,7 +77,8 @@ def record(cur, wave_id: int, file_wave: str | None = None, staged: bool = False
         cols = ", ".join(quote(i) for i in items)
         rows, params = f"(SELECT hash({cols}) AS h, count(*) AS n " \
                        f"FROM {answers_table(wave_id)} GROUP BY 1)", []
-    total = cur.execute(f"SELECT coalesce(sum(n), 0) FROM {rows}", params).fetchone()[0]
+    total = cur.execute(f"SELECT coalesce(sum(n), 0) FROM {rows}", params).fetchone()[0] \
+        if staged else cur.execute(f"SELECT count(*) FROM {answers_table(wave_id)}").fetchone()[0]
     m = modulus(int(total))
     cur.execute(f"INSERT INTO wave_sketches SELECT ?, h, n FROM {rows} "
                 "WHERE h % ?::UBIGINT = 0 OR n > 1", [wave_id, *params, m])
