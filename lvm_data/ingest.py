@@ -22,7 +22,7 @@ from .instrument import Codebook, Instrument, load_default
 from .import_report import Report
 from .limits import Limits, check_shape, load_limits
 from .mapping_rules import free_text_reason, is_personal_id
-from .store import write
+from .store import staging, write
 from .store import quality as quality_store
 
 Progress = Callable[[float, str], None]
@@ -114,13 +114,14 @@ def _declared_scale(instrument: Instrument) -> scales.Scale:
     return scales.numeric_scale(instrument.scale_min, instrument.scale_max)
 
 
-def _choose_scale(cur, items, instrument, layout) -> tuple[scales.ScaleGuess, pd.DataFrame]:
+def _choose_scale(cur, items, instrument, layout,
+                  counted) -> tuple[scales.ScaleGuess, pd.DataFrame]:
     """Labels pick their scale; numbers keep the instrument's unless a tool export says more.
 
     In the plain layout a number off the instrument's scale is a typo to report, not a
     reason to stretch the scale.
     """
-    counts = write.value_counts(cur, list(items))
+    counts = staging.value_counts(cur, counted, list(items))
     totals: dict[str, int] = {}
     for value, count in zip(counts["value"], counts["count"]):
         if isinstance(value, str):
@@ -171,7 +172,7 @@ def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
 
 
 def _looks_like_email(cur, key: str) -> bool:
-    sql = f"SELECT count(*) FILTER (WHERE contains({write.quote_key(key)}, '@')) > 0 FROM staging"
+    sql = f"SELECT count(*) FILTER (WHERE contains({staging.quote_key(key)}, '@')) > 0 FROM staging"
     return bool(cur.execute(sql).fetchone()[0])
 
 
@@ -204,7 +205,7 @@ def _whole_number_columns(sample: pd.DataFrame, keys: list[str]) -> set[str]:
 def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
     fragment, params = layout.read_csv_sql()
     try:
-        sample = write.sample_rows(cur, fragment, params)
+        sample = staging.sample_rows(cur, fragment, params)
         if sample.empty:
             raise ImportProblem("the file has a header but no responses")
         options, remembered_from = remembered.apply(cur, layout.columns, options)
@@ -218,15 +219,16 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
         if blocker := _items_problem(items, instrument):
             return _blocked(cur, layout, sample, matches, instrument, blocker, source,
                             remembered_from)
-        rows = write.stage(cur, fragment, params, _whole_number_columns(sample, list(items)),
-                           limit=options.preview_rows)
+        rows = staging.stage(cur, fragment, params, _whole_number_columns(sample, list(items)),
+                             limit=options.preview_rows)
         if options.preview_rows is None:
             check_shape(source, rows, len(layout.columns), options.limits)
-        _screen_free_text(cur, matches)
+        counted = staging.count_values(cur, [*items, *(m.key for m in _screened(matches))])
+        _screen_free_text(cur, matches, counted)
     except duckdb.Error as exc:  # DuckDB's parser names the line; keep only that sentence
         raise ImportProblem(_csv_error(exc)) from exc
     _notify(progress, 0.3, f"Checking {rows:,} responses")
-    guess, counts = _choose_scale(cur, items, instrument, layout)
+    guess, counts = _choose_scale(cur, items, instrument, layout, counted)
     maps, bad, unrecognised = _value_maps(counts, guess.scale)
     plan = _plan(cur, matches, items, maps, bad, layout, options)
     rid_base, _ = write.next_ids(cur)
@@ -260,14 +262,19 @@ def _blocked(cur, layout, sample, matches, instrument, blocker, source,
     return Prepared(report, plan, layout, source)
 
 
-def _screen_free_text(cur, matches: list[mapping.Match]) -> None:
+def _screened(matches: list[mapping.Match]) -> list[mapping.Match]:
+    """Columns taken as attributes by the mapping, not by the user (see below)."""
+    return [m for m in matches if m.kind in GROUP_KINDS and m.how != CHOSEN]
+
+
+def _screen_free_text(cur, matches: list[mapping.Match], counted: dict[str, str]) -> None:
     """Attributes are decided over the whole file, not its first rows: a long comment further
     down makes the column free text, which is never stored. A column the user chose to keep
     stays."""
-    found = [m for m in matches if m.kind in GROUP_KINDS and m.how != CHOSEN]
+    found = _screened(matches)
     if not found:
         return
-    profile = write.text_profile(cur, [m.key for m in found]).set_index("key")
+    profile = staging.text_profile(cur, counted, [m.key for m in found]).set_index("key")
     for m in found:
         p = profile.loc[m.key]
         why = free_text_reason(int(p["distinct_values"]), int(p["max_chars"]),
@@ -324,7 +331,7 @@ def import_file(con, path: str | Path, options: Options | None = None,
             cur.execute("ROLLBACK")
             return prepared.report
         summary = ingest_store.store_prepared(cur, prepared, options, progress)
-        write.drop_staging(cur)
+        staging.drop_staging(cur)
         cur.execute("COMMIT")
     except BaseException:
         cur.execute("ROLLBACK")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from . import reexport, remembered, scales, wave_naming
 from .formats import ImportProblem
 from .import_report import Report, Summary
-from .store import demo, write
+from .store import demo, sketch, write
 from .store import quality as quality_store
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ def _write(cur, prepared: Prepared, options: Options, progress,
         n = write.write_wave(cur, wave_id, meta, report.instrument, prepared.plan, in_file,
                              rid_shift)
         quality_store.record(cur, wave_id, in_file, prepared.exclude, rid_shift)
+        sketch.record(cur, wave_id, in_file, staged=True)
         done.append((name, n))
     return done
 
@@ -78,6 +79,7 @@ def store_prepared(cur, prepared: Prepared, options: Options, progress,
     options = reexport.resolve(cur, prepared.report, options)
     removed = _before_write(cur, options)
     done = _write(cur, prepared, options, progress, rid_shift)
+    sketch.backfill(cur)                  # waves stored before sketches, once
     _after_write(cur, prepared, options, done)
     return Summary(done, prepared.report, tuple(dict.fromkeys(options.replace)), removed)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import ingest, ingest_store, reexport, tempfiles
 from .import_report import Summary
 from .limits import load_limits
-from .store import session, write
+from .store import session, staging, write
 
 
 def import_into(db_path, path: str | Path, options: ingest.Options | None = None,
@@ -33,6 +33,7 @@ def import_into(db_path, path: str | Path, options: ingest.Options | None = None
     try:
         session.mirror(cur, db_path)
         prepared = ingest.prepare(cur, path, options, progress)    # rids from 1: shifted below
+        staging.drop_raw(cur)
         if progress is not None:
             progress(0.5, "Opening the database")
         with session.attached(cur, db_path):

@@ -164,3 +164,24 @@ def test_wave_dates_from_period_names(name, expected):
     from datetime import date
     got = ingest.wave_date_from_name(name)
     assert got == (date(*expected) if expected else None)
+
+
+def test_line_longer_than_duckdbs_default_is_read(tmp_path, con):
+    """A 3 MB comment, over DuckDB's default 2 MB line, in both imports."""
+    from lvm_data import memory_import
+    rows = [person("a"), person("b", Comment="word " * 600_000), person("c")]
+    header = ["Respondent ID", "Department", "Team", "Role", *ITEMS, "Comment"]
+    path = write_plain(tmp_path / "long.csv", rows, header)
+    assert ingest.import_file(con, path, ingest.Options(wave="w")).waves == [("w", 3)]
+    db = tmp_path / "cli.duckdb"
+    assert memory_import.import_into(db, path, ingest.Options(wave="w")).waves == [("w", 3)]
+
+
+def test_duplicates_in_two_waves_of_a_file_are_counted_per_wave(tmp_path, con):
+    """The same id twice in each of two waves: one dropped per wave, none across waves."""
+    rows = [person(p, wave=w) for w in ("2024", "2025") for p in ("x", "x", "y")]
+    header = ["Respondent ID", "Department", "Team", "Role", "wave", *ITEMS]
+    summary = ingest.import_file(con, write_plain(tmp_path / "w.csv", rows, header),
+                                 ingest.Options())
+    assert summary.report.problems == {"duplicate respondent": 2}
+    assert sorted(summary.waves) == [("2024", 2), ("2025", 2)]

@@ -97,7 +97,7 @@ def test_too_many_csv_rows_are_refused_before_the_file_is_read(tmp_path, con, mo
 
     def no_stage(*args, **kwargs):
         raise AssertionError("the file was read into the database")
-    monkeypatch.setattr(ingest.write, "stage", no_stage)
+    monkeypatch.setattr(ingest.staging, "stage", no_stage)
     with pytest.raises(ImportProblem, match=r"about [\d,]+ rows; the limit is 1,000"):
         ingest.import_file(con, path, ingest.Options(limits=Limits(max_rows=1000)))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from . import disclosure
+from . import disclosure, sketch
 from .read import _filters, wave_row, waves
 from .schema import answers_table, pole_column, quote, wave_dimensions
 
@@ -67,14 +67,16 @@ def _identical_rows(cur, wave_id: int, items: list[str]) -> int:
 def file_repeats(cur, items: list[str], keyed: bool) -> list[Repeat]:
     """Existing waves of which at least half the respondents appear again in the staged file
     (``clean``) with identical answers, most repeated first. Rows are compared when keys
-    match nothing: a wave imported without ids, the same file again with them."""
+    match nothing: a wave imported without ids, the same file again with them. A wave whose
+    sketch shares no hash with the file is passed over unread (``store.sketch``)."""
     found = []
     waves = cur.execute("SELECT wave_id, name, respondents FROM waves ORDER BY wave_id").fetchall()
+    sample = sketch.FileSample(cur)
     for wave_id, name, respondents in waves:
         present = {r[0] for r in cur.execute("SELECT item_id FROM items WHERE wave_id = ?",
                                              [wave_id]).fetchall()}
         shared = [i for i in dict.fromkeys(items) if i in present]
-        if not shared or not respondents:
+        if not shared or not respondents or sample.cannot_repeat(wave_id, shared, respondents):
             continue
         same = _identical_by_key(cur, wave_id, shared) if keyed else 0
         by_key = bool(same)

@@ -21,6 +21,7 @@ from ..quality import FLAGS, MIN_STRAIGHT_ITEMS, PROBLEMS, SPEED_FRACTION, STRAI
 from . import disclosure
 from .read import Result, _empty, wave_row
 from .schema import answers_table, quote
+from .staging import quote_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS response_quality (
@@ -36,7 +37,6 @@ _FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%d.%
 
 
 def _timestamp(key: str) -> tuple[str, list]:
-    from .write import quote_key                       # write builds on this module's SQL
     col = f"trim(s.{quote_key(key)}::VARCHAR)"
     tries = [f"TRY_CAST({col} AS TIMESTAMP)"] + [f"try_strptime({col}, ?)" for _ in _FORMATS]
     return f"coalesce({', '.join(tries)})", list(_FORMATS)
@@ -44,7 +44,6 @@ def _timestamp(key: str) -> tuple[str, list]:
 
 def duration_sql(timing: Timing) -> tuple[str, list]:
     """Seconds per staged row (NULL when not timed or not positive)."""
-    from .write import quote_key
     if timing.duration_key:
         expr = f"TRY_CAST(replace(trim(s.{quote_key(timing.duration_key)}::VARCHAR), ',', '.') AS DOUBLE)"
         return f"CASE WHEN {expr} > 0 THEN {expr} END", []
@@ -62,15 +61,18 @@ def mark(cur, items: list[str], exclude: tuple[str, ...]) -> None:
     cols = ", ".join(quote(i) for i in items)
     answered = " + ".join(f"({quote(i)} IS NOT NULL)::INTEGER" for i in items)
     need = max(MIN_STRAIGHT_ITEMS, -(-len(items) // 2))
+    # straight-lining is decided before the join, so the answers do not pass through it
     cur.execute(f"""
         CREATE OR REPLACE TEMP TABLE quality_flags AS
-        SELECT c.rid, c.duration_s,
-               coalesce(({answered}) >= ? AND least({cols}) = greatest({cols}), FALSE) AS straight,
+        SELECT c.rid, c.duration_s, c.straight,
                coalesce(c.duration_s < m.median * ?, FALSE) AS speeder
-        FROM clean c LEFT JOIN (
+        FROM (SELECT rid, duration_s, coalesce(wave_name, '') AS w,
+                     coalesce(({answered}) >= ? AND least({cols}) = greatest({cols}), FALSE)
+                         AS straight FROM clean) c
+        LEFT JOIN (
             SELECT coalesce(wave_name, '') AS w, median(duration_s) AS median FROM clean
-            WHERE problem IS NULL GROUP BY 1) m ON m.w = coalesce(c.wave_name, '')""",
-                [need, SPEED_FRACTION])
+            WHERE problem IS NULL GROUP BY 1) m ON m.w = c.w""",
+                [SPEED_FRACTION, need])
     for flag in (f for f in FLAGS if f in exclude):
         column = "straight" if flag == STRAIGHTLINERS else "speeder"
         cur.execute(f"UPDATE clean SET problem = ? WHERE problem IS NULL AND rid IN "

@@ -19,6 +19,7 @@ from ..instrument import valid_identifier
 from ..settings import load_settings
 
 FIXED_ATTRIBUTES = ("department", "team", "role")
+SKETCH_TABLES = ("wave_sketches", "wave_sketch_info")   # store.sketch: re-export check
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -36,6 +37,9 @@ CREATE TABLE IF NOT EXISTS respondents (
     rid BIGINT, wave_id INTEGER, respondent_key VARCHAR,
     department VARCHAR, team VARCHAR, role VARCHAR);
 CREATE TABLE IF NOT EXISTS dimensions (name VARCHAR PRIMARY KEY, position INTEGER);
+CREATE TABLE IF NOT EXISTS wave_sketches (wave_id INTEGER, h UBIGINT, n INTEGER);
+CREATE TABLE IF NOT EXISTS wave_sketch_info (
+    wave_id INTEGER PRIMARY KEY, items VARCHAR, modulus INTEGER, probe UBIGINT);
 """
 
 _lock = threading.Lock()

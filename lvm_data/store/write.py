@@ -10,17 +10,17 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-import duckdb
 import pandas as pd
 
 from ..instrument import Instrument
 from ..keyfile import keyed_hash
 from ..scoring import min_answered
-from . import demo, participation
+from . import demo, participation, sketch
 from .schema import FIXED_ATTRIBUTES as FIXED
 from .quality import TABLES as QUALITY_TABLES
-from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
-
+from .staging import quote_key
+from .schema import SKETCH_TABLES, answers_table, ensure_attribute, ensure_dimension, \
+    pole_column, quote
 
 
 @dataclass
@@ -39,82 +39,6 @@ class Plan:
     include_partial: bool = False
     row_offset: int = 1                           # spreadsheet row of the first data row
     duration: tuple[str, list] = ("NULL::DOUBLE", [])   # seconds per row (store.quality)
-
-
-def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = frozenset(),
-          limit: int | None = None) -> int:
-    """Read the whole file (or its first ``limit`` records, for a preview) once, numbering
-    the records in file order.
-
-    The fragment is the format module's fixed ``read_csv(?, ...)`` call whose last
-    parameter maps column -> type; every value in it is a parameter. Columns whose sample
-    held only whole numbers are read as BIGINT, which parses twice as fast as text; if a
-    later row disagrees, the file is read again as text. ``rowid`` follows insertion order
-    but starts at an internal offset inside a transaction, so ``__lvm_row`` (0-based
-    record number) is derived from it.
-    """
-    columns = dict(params[-1])
-    typed = {k: ("BIGINT" if k in whole_numbers else t) for k, t in columns.items()}
-    sql = f"CREATE OR REPLACE TEMP TABLE raw_staging AS SELECT * FROM {read_csv_fragment}"
-    tail = [] if limit is None else [int(limit)]
-    sql += "" if limit is None else " LIMIT ?"
-    try:
-        cur.execute(sql, [*params[:-1], typed, *tail])
-    except duckdb.ConversionException:
-        cur.execute(sql, [*params[:-1], columns, *tail])
-    cur.execute("CREATE OR REPLACE TEMP VIEW staging AS SELECT rowid - "
-                "(SELECT min(rowid) FROM raw_staging) AS __lvm_row, * FROM raw_staging")
-    return cur.execute("SELECT count(*) FROM raw_staging").fetchone()[0]
-
-
-def sample_rows(cur, read_csv_fragment: str, params: list, limit: int = 2000) -> pd.DataFrame:
-    """The first rows as text, to map columns and choose types before the full read."""
-    return cur.execute(f"SELECT * FROM {read_csv_fragment} LIMIT ?", [*params, limit]).df()
-
-
-def drop_staging(cur) -> None:
-    cur.execute("DROP VIEW IF EXISTS staging; DROP TABLE IF EXISTS raw_staging; "
-                "DROP TABLE IF EXISTS clean; DROP TABLE IF EXISTS quality_flags")
-
-
-def value_counts(cur, keys: list[str]) -> pd.DataFrame:
-    """Distinct raw answers per item column, with counts, for scale inference: one scan with
-    a ``histogram`` per column (blanks left out), three times faster than a GROUP BY each."""
-    if not keys:
-        return pd.DataFrame({"key": [], "value": [], "count": []})
-    hists = cur.execute("SELECT " + ", ".join(f"histogram({quote_key(k)})" for k in keys)
-                        + " FROM staging").fetchone()
-    rows = [(key, _text(value), int(n)) for key, hist in zip(keys, hists)
-            for value, n in (hist or {}).items()]
-    return pd.DataFrame(rows, columns=["key", "value", "count"])
-
-
-def _text(value) -> str:
-    """A staged answer as the text a file held (whole-number columns are read as BIGINT)."""
-    return value if isinstance(value, str) else str(value)
-
-
-def text_profile(cur, keys: list[str]) -> pd.DataFrame:
-    """Per column, over the whole staged file: how many different answers, the longest, the
-    most words, and how many answers only one respondent gave (free text vs category).
-    Raw values are grouped before they are trimmed and measured, so each distinct text is
-    measured once."""
-    parts = []
-    for key in keys:
-        parts.append(f"""SELECT ? AS key, count(*) AS distinct_values,
-            coalesce(max(length(v)), 0) AS max_chars,
-            coalesce(max(len(regexp_split_to_array(v, '\\s+'))), 0) AS max_words,
-            count(*) FILTER (WHERE c = 1) AS singletons
-            FROM (SELECT trim(raw) AS v, sum(c) AS c FROM (
-                      SELECT {quote_key(key)}::VARCHAR AS raw, count(*) AS c FROM staging
-                      GROUP BY 1)
-                  WHERE coalesce(trim(raw), '') <> '' GROUP BY 1)""")
-    return cur.execute(" UNION ALL ".join(parts), list(keys)).df()
-
-
-def quote_key(key: str) -> str:
-    """Staging columns are named by the file's headers: quote them safely, whatever they are."""
-    return '"' + key.replace('"', '""') + '"'
 
 
 def _case(key: str, mapping: dict[str, float]) -> tuple[str, list]:
@@ -208,6 +132,7 @@ def build_clean(cur, plan: Plan, rid_base: int) -> None:
     cols.append(f"{plan.duration[0]} AS duration_s")
     params += plan.duration[1]
     flags, flag_params = _flags_sql(plan)
+    sketch.drop_file_hashes(cur)              # hashes of an earlier ``clean``
     if plan.key_secret is not None:
         _register_hmac(cur, plan.key_secret)
     try:
@@ -383,7 +308,7 @@ def remove_wave(cur, name: str) -> int:
     n = cur.execute("DELETE FROM respondents WHERE wave_id = ?", [wave_id]).fetchone()[0]
     demo.forget(cur, wave_id)
     participation.forget(cur, wave_id)
-    for table in ("items", "waves", *QUALITY_TABLES):
+    for table in ("items", "waves", *QUALITY_TABLES, *SKETCH_TABLES):
         cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
     cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
     return int(n)
