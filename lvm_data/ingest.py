@@ -177,8 +177,12 @@ def _looks_like_email(cur, key: str) -> bool:
 
 
 def prepare(cur, path: str | Path, options: Options | None = None,
-            progress: Progress | None = None) -> Prepared:
-    """Stage and check the file inside the caller's transaction; writes nothing lasting."""
+            progress: Progress | None = None, typed_read: bool = True) -> Prepared:
+    """Stage and check the file inside the caller's transaction; writes nothing lasting.
+
+    ``typed_read`` tries whole-number columns as integers first and reads the file again
+    as text if a later row disagrees; inside an explicit transaction (``import_file``) the
+    failed first read would abort the transaction, so the file is read as text at once."""
     options = options or Options()
     options = replace(options, limits=options.limits or load_limits())   # read once
     _notify(progress, 0.05, "Reading the file")
@@ -186,7 +190,7 @@ def prepare(cur, path: str | Path, options: Options | None = None,
                             max_bytes=options.max_bytes, limits=options.limits)
     try:
         return _check(cur, layout, options, progress,
-                      options.original_name or Path(path).name)
+                      options.original_name or Path(path).name, typed_read)
     except BaseException:
         layout.cleanup()
         raise
@@ -202,7 +206,8 @@ def _whole_number_columns(sample: pd.DataFrame, keys: list[str]) -> set[str]:
     return out
 
 
-def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
+def _check(cur, layout, options: Options, progress, source: str,
+           typed_read: bool = True) -> Prepared:
     fragment, params = layout.read_csv_sql()
     try:
         sample = staging.sample_rows(cur, fragment, params)
@@ -219,8 +224,8 @@ def _check(cur, layout, options: Options, progress, source: str) -> Prepared:
         if blocker := _items_problem(items, instrument):
             return _blocked(cur, layout, sample, matches, instrument, blocker, source,
                             remembered_from)
-        rows = staging.stage(cur, fragment, params, _whole_number_columns(sample, list(items)),
-                             limit=options.preview_rows)
+        whole = _whole_number_columns(sample, list(items)) if typed_read else set()
+        rows = staging.stage(cur, fragment, params, whole, limit=options.preview_rows)
         if options.preview_rows is None:
             check_shape(source, rows, len(layout.columns), options.limits)
         counted = staging.count_values(cur, [*items, *(m.key for m in _screened(matches))])
@@ -326,7 +331,7 @@ def import_file(con, path: str | Path, options: Options | None = None,
     cur.execute("BEGIN TRANSACTION")
     prepared = None
     try:
-        prepared = prepare(cur, path, options, progress)
+        prepared = prepare(cur, path, options, progress, typed_read=False)
         if dry_run:
             cur.execute("ROLLBACK")
             return prepared.report

@@ -185,3 +185,17 @@ def test_duplicates_in_two_waves_of_a_file_are_counted_per_wave(tmp_path, con):
                                  ingest.Options())
     assert summary.report.problems == {"duplicate respondent": 2}
     assert sorted(summary.waves) == [("2024", 2), ("2025", 2)]
+
+
+def test_a_word_after_the_sampled_rows_of_a_number_column_imports_in_the_dashboard(tmp_path,
+                                                                                   con):
+    """The first 2,000 rows of VE_L1 are numbers, row 2,501 says "Agree": the dashboard's
+    import (one explicit transaction) reads the file as text rather than failing with
+    DuckDB's aborted-transaction error; the word is a scale label, so it counts as 4."""
+    rows = [person(f"p{i}") for i in range(2600)]
+    rows[2500]["VE_L1"] = "Agree"
+    path = write_plain(tmp_path / "late_word.csv", rows)
+    summary = ingest.import_file(con, path, ingest.Options(wave="w"))
+    assert summary.waves == [("w", 2600)]
+    answers = con.execute("SELECT count(*), min(VE_L1), max(VE_L1) FROM answers_1").fetchone()
+    assert answers == (2600, 4, 4)
