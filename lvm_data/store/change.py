@@ -12,9 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..stats import welch_ci
-from . import crosswave, disclosure
-from .read import (QueryError, Result, _apply, _dimension_bases, _filters,
-                   _group_expr, _raw_groups, _verdicts, refused, wave_row, waves)
+from . import crosswave, disclosure, views
+from .read import QueryError, Result, _apply, _filters, _group_expr, refused, wave_row, waves
 from .schema import pole_column, wave_dimensions
 
 COLUMNS = ["group", "dimension", "n_before", "n", "orientation_before", "orientation",
@@ -31,12 +30,10 @@ def previous_wave(cur, wave: str | None = None) -> str | None:
 
 def _shown(cur, wave_id: int, by, where, k: int) -> tuple[pd.DataFrame, bool]:
     """One wave's group rows (with the spread) that disclosure control allows."""
-    dims = wave_dimensions(cur, [wave_id])
-    population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
-    if refused(population, k) is not None:
+    seen = views.view(cur, wave_id, by, where, k)
+    if refused(seen.population, k) is not None:
         return pd.DataFrame(), False
-    raw = _raw_groups(cur, [wave_id], by, where, per_wave=False)
-    return _apply(raw, groups)[0], True
+    return _apply(seen.raw, seen.groups)[0], True
 
 
 def repeated_groups(cur, id_now: int, id_before: int, by, where, k: int) -> set[str]:
@@ -81,6 +78,7 @@ def change(cur, by: str | None = None, wave: str | None = None, since: str | Non
     pair = crosswave._Side(now["name"], where), crosswave._Side(before["name"], where)
     if why := crosswave.differencing_risk(cur, *pair, k):
         return _empty(why, k, **extra)
+    views.views(cur, [now["wave_id"], before["wave_id"]], by, where, k)    # one scan for both
     shown_now, ok_now = _shown(cur, now["wave_id"], by, where, k)
     shown_before, ok_before = _shown(cur, before["wave_id"], by, where, k)
     if not (ok_now and ok_before) or shown_now.empty or shown_before.empty:
@@ -111,9 +109,11 @@ def steps(cur, by: str | None = None, where: dict | None = None,
           min_group_size: int | None = None) -> Result:
     """The change of every wave from the one before (for Trends): one ``change`` per step,
     with a ``wave`` column naming the later wave."""
-    names = [str(n) for n in waves(cur)["wave"]]
+    table = waves(cur)
+    names = [str(n) for n in table["wave"]]
     parts = []
     k = disclosure.minimum(cur, min_group_size)
+    views.views(cur, [int(i) for i in table["wave_id"]], by, where, k)   # every wave at once
     for before, now in zip(names, names[1:]):
         result = change(cur, by, now, before, where, min_group_size)
         if not result.empty:

@@ -12,10 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .. import effects
-from . import disclosure
-from .read import (Result, _apply, _dimension_bases, _filters, _group_expr, _raw_groups,
-                   _verdicts, refused, wave_row)
-from .schema import pole_column, wave_dimensions
+from . import disclosure, views
+from .read import Result, _apply, _filters, _group_expr, refused, wave_row
+from .schema import pole_column
 
 TEST_COLUMNS = ["dimension", "groups", "n", "welch_f", "df1", "df2", "p", "p_holm",
                 "kruskal_h", "kruskal_p", "kruskal_p_holm", "eta_squared"]
@@ -26,12 +25,12 @@ DIFF_COLUMNS = ["group", "dimension", "n", "orientation", "difference", "n_rest"
 def _shown_groups(cur, by, wave, where, k):
     """(info, population raw rows, shown group rows, why refused) for one wave."""
     info = wave_row(cur, wave)
-    dims = wave_dimensions(cur, [info["wave_id"]])
-    population, groups = _verdicts(cur, info["wave_id"], where, by, _dimension_bases(dims), k)
+    grouped = views.view(cur, info["wave_id"], by, where, k)
+    population = grouped.population
     if (why := refused(population, k)) is not None:
         return info, pd.DataFrame(), pd.DataFrame(), why
-    everyone = _apply(_raw_groups(cur, [info["wave_id"]], None, where, False), population)[0]
-    shown = _apply(_raw_groups(cur, [info["wave_id"]], by, where, False), groups)[0]
+    everyone = _apply(views.view(cur, info["wave_id"], None, where, k).raw, population)[0]
+    shown = _apply(grouped.raw, grouped.groups)[0]
     return info, everyone, shown, None
 
 

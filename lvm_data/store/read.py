@@ -109,11 +109,15 @@ def _filters(cur, where: dict[str, list[str]] | None) -> tuple[str, list]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def _cell_counts(cur, wave_id: int, where, by, bases: dict[str, str],
+def _cell_counts(cur, wave_id: int | list[int], where, by, bases: dict[str, str],
                  answers: bool = False) -> pd.DataFrame:
     """Base counts per combination of filter flags and group: the input of disclosure
-    control. A flag holds the respondent's value when it is in that filter, else NULL."""
-    cols, params = [], []
+    control. A flag holds the respondent's value when it is in that filter, else NULL.
+    Given a list of waves (no answers join), one scan counts them all, with a ``wid``
+    column naming each row's wave."""
+    many = isinstance(wave_id, list)
+    ids = wave_id if many else [wave_id]
+    cols, params = ["r.wave_id AS wid"] if many else [], []
     for i, (name, values) in enumerate((where or {}).items()):
         cond, cond_params = _condition(cur, name, values)
         if cond:
@@ -123,9 +127,10 @@ def _cell_counts(cur, wave_id: int, where, by, bases: dict[str, str],
     cols.append(f"{group_sql} AS g")
     aggs = [f"{sql} AS b{j}" for j, sql in enumerate(bases.values())]
     join = f"JOIN {answers_table(wave_id)} a ON a.rid = r.rid" if answers else ""
+    marks = ", ".join("?" * len(ids))
     frame = cur.execute(f"SELECT {', '.join(cols)}, {', '.join(aggs)} FROM respondents r "
-                        f"{join} WHERE r.wave_id = ? GROUP BY ALL",
-                        [*params, *group_params, wave_id]).df()
+                        f"{join} WHERE r.wave_id IN ({marks}) GROUP BY ALL",
+                        [*params, *group_params, *ids]).df()
     return frame.rename(columns={f"b{j}": name for j, name in enumerate(bases)})
 
 
@@ -137,9 +142,13 @@ def _dimension_bases(dims: list[str]) -> dict[str, str]:
 def _verdicts(cur, wave_id: int, where, by, bases: dict[str, str], k: int,
               answers: bool = False) -> tuple[Verdict, Verdict]:
     """The selection's own verdict, and its groups' (the same when not grouped)."""
-    frame = _cell_counts(cur, wave_id, where, by, bases, answers)
+    return _verdicts_of(_cell_counts(cur, wave_id, where, by, bases, answers), by,
+                        list(bases), k)
+
+
+def _verdicts_of(frame: pd.DataFrame, by, names: list[str], k: int) -> tuple[Verdict, Verdict]:
+    """``_verdicts`` on counts already made (one wave's, with the columns of ``names``)."""
     flags = [c for c in frame.columns if c.startswith(FLAG)]
-    names = list(bases)
     population = disclosure.assess(disclosure.population_frame(frame), flags, names, k)
     if by is None:
         return population, population
@@ -201,7 +210,7 @@ def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataF
     dims = wave_dimensions(cur, wave_ids)
     group_sql, group_params = _group_expr(cur, by)
     filt, filt_params = _filters(cur, where)
-    keys = ('wave, wave_date, "group"' if per_wave else '"group"')
+    keys = ('wave_id, wave, wave_date, "group"' if per_wave else '"group"')
     aggs, longs, long_params = [], [], []
     for i, dim in enumerate(dims):
         lead, man = pole_column(dim, "leadership"), pole_column(dim, "management")
@@ -219,7 +228,7 @@ def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataF
         long_params += [dim, i]
     if not dims:
         return pd.DataFrame(columns=[*keys.replace('"', "").split(", "), "dimension", "n"])
-    wave_cols = "w.name AS wave, w.wave_date, " if per_wave else ""
+    wave_cols = "w.wave_id, w.name AS wave, w.wave_date, " if per_wave else ""
     marks = ", ".join("?" * len(wave_ids))
     return cur.execute(f"""
         WITH g AS MATERIALIZED (
@@ -245,16 +254,15 @@ def _apply(raw: pd.DataFrame, verdict: Verdict) -> tuple[pd.DataFrame, int, int]
 def group_scores(cur, by: str | None = None, wave: str | None = None,
                  where: dict | None = None, min_group_size: int | None = None) -> Result:
     """One row per group x dimension that disclosure control allows."""
+    from .views import view      # views builds on this module
     k = disclosure.minimum(cur, min_group_size)
     info = wave_row(cur, wave)
-    wave_id = info["wave_id"]
-    dims = wave_dimensions(cur, [wave_id])
-    population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
+    seen = view(cur, info["wave_id"], by, where, k)
+    population, dims = seen.population, list(seen.dimensions)
     n = _population_n(population)
     if (why := refused(population, k)) is not None or not dims:
         return Result(_empty(scoring.GROUP_COLUMNS), k, n, message=why or NO_BIPOLAR)
-    raw = _raw_groups(cur, [wave_id], by, where, per_wave=False)
-    shown, cells, hidden = _apply(raw, groups)
+    shown, cells, hidden = _apply(seen.raw, seen.groups)
     table = _sort(scoring.finish_groups(shown), ["group"])[scoring.GROUP_COLUMNS]
     msg = _hidden_message(hidden, cells, k) if by else _dimension_note(population, dims, k)
     return Result(table, k, n, hidden, cells, msg, {"wave": info["name"]})
@@ -282,7 +290,8 @@ def trends(cur, by: str | None = None, where: dict | None = None,
            min_group_size: int | None = None) -> Result:
     """Group scores per wave, oldest first; each wave's figures checked on their own, and a
     wave left out when it repeats the one before for all but a few people (``crosswave``)."""
-    from .crosswave import risky_pairs      # crosswave builds on this module
+    from .crosswave import risky_pairs      # crosswave and views build on this module
+    from .views import views
     k = disclosure.minimum(cur, min_group_size)
     table_waves = waves(cur)
     cols = ["wave", "wave_date", *scoring.GROUP_COLUMNS]
@@ -294,17 +303,16 @@ def trends(cur, by: str | None = None, where: dict | None = None,
     ids = [int(i) for i in table_waves["wave_id"]]
     if not wave_dimensions(cur, ids):
         return Result(_empty(cols), k, message=NO_BIPOLAR)
-    raw = _raw_groups(cur, ids, by, where, per_wave=True)
-    for wave_id, name in zip(ids, table_waves["wave"]):
+    seen = views(cur, ids, by, where, k)
+    for wave_id, name, date in zip(ids, table_waves["wave"], table_waves["wave_date"]):
         if name in repeated:
             continue
-        dims = wave_dimensions(cur, [wave_id])
-        population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
+        population, dims = seen[wave_id].population, list(seen[wave_id].dimensions)
         if refused(population, k) is not None:
             continue
         n += _population_n(population)
-        shown, c, h = _apply(raw[raw["wave"] == name], groups)
-        parts.append(shown)
+        shown, c, h = _apply(seen[wave_id].raw, seen[wave_id].groups)
+        parts.append(shown.assign(wave=name, wave_date=date))
         cells, hidden = cells + c, hidden + h
         if by is None and (note := _dimension_note(population, dims, k)):
             notes.append(f"{name}: {note}")
