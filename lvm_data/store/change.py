@@ -46,15 +46,40 @@ def repeated_groups(cur, id_now: int, id_before: int, by, where, k: int) -> set[
     filt, filt_params = _filters(cur, where)
     side = (f"SELECT ? AS side, {group_sql} AS g, {cols} FROM respondents r "
             f"WHERE r.wave_id = ?{filt}")
+    sides = f"{side} UNION ALL {side}"
+    params = ["a", *group_params, id_now, *filt_params,
+              "b", *group_params, id_before, *filt_params]
+    close = _not_surely_apart(cur, sides, params, cols, k)
+    if not close:
+        return set()
+    marks = ", ".join("?" * len(close))
     rows = cur.execute(f"""
         SELECT g, coalesce(sum(least(na, nb)), 0) AS shared, sum(na) AS na, sum(nb) AS nb
         FROM (SELECT g, count(*) FILTER (WHERE side = 'a') AS na,
                      count(*) FILTER (WHERE side = 'b') AS nb
-              FROM ({side} UNION ALL {side}) GROUP BY g, {cols})
-        GROUP BY g""", ["a", *group_params, id_now, *filt_params,
-                        "b", *group_params, id_before, *filt_params]).fetchall()
+              FROM ({sides}) WHERE g IN ({marks}) GROUP BY g, {cols})
+        GROUP BY g""", [*params, *close]).fetchall()
     return {str(g) for g, shared, na, nb in rows
             if shared and 0 < (na - shared) + (nb - shared) < k}
+
+
+def _not_surely_apart(cur, sides: str, params: list, cols: str, k: int) -> list[str]:
+    """The groups whose two waves may differ by fewer than k respondents; the others are
+    told apart cheaply, by lower bounds of what the exact check counts (as
+    ``crosswave._surely_apart`` does for the whole selection): the difference in size,
+    and the unmatched respondents among those whose first two scores hash to a multiple
+    of 16, grouped by a hash of all their scores (merging never adds unmatched ones)."""
+    two = ", ".join(cols.split(", ")[:2])
+    rows = cur.execute(f"""
+        SELECT g, sum(na) AS na, sum(nb) AS nb,
+               coalesce(sum(na + nb - 2 * least(na, nb)) FILTER (WHERE h IS NOT NULL), 0)
+        FROM (SELECT g, h, count(*) FILTER (WHERE side = 'a') AS na,
+                     count(*) FILTER (WHERE side = 'b') AS nb
+              FROM (SELECT side, g, CASE WHEN hash({two}) % 16 = 0 THEN hash({cols}) END AS h
+                    FROM ({sides}))
+              GROUP BY g, h)
+        GROUP BY g""", params).fetchall()
+    return [g for g, na, nb, rest in rows if abs(na - nb) < k and rest < k]
 
 
 def _empty(message: str, k: int, **extra) -> Result:
