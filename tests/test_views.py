@@ -35,7 +35,7 @@ def _fresh(cur, wave_id, by, where, k):
                                       ("role", {"department": ["B"]})])
 def test_waves_counted_together_equal_each_wave_alone(three_waves, by, where):
     cur = three_waves
-    views._VIEWS.clear()
+    views._MEMO.clear()
     together = views.views(cur, _ids(cur), by, where, 5)
     for wave_id in _ids(cur):
         population, groups, raw = _fresh(cur, wave_id, by, where, 5)
@@ -94,7 +94,7 @@ def test_trends_show_a_renamed_wave_by_its_new_name(three_waves):
 def test_in_memory_databases_are_not_remembered(tmp_path):
     con = store.connect(":memory:")
     load(con, tmp_path, "w1", people(20, 1, "A"), 3)
-    views._VIEWS.clear()
+    views._MEMO.clear()
     store.group_scores(con.cursor(), by="department")
-    assert views._VIEWS == {}
+    assert views._MEMO == {}
     con.close()

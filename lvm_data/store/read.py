@@ -158,8 +158,8 @@ def _verdicts_of(frame: pd.DataFrame, by, names: list[str], k: int) -> tuple[Ver
 
 def selection_verdict(cur, wave_id: int, where, k: int) -> Verdict:
     """Whether a selection and each of its dimensions may be shown."""
-    return _verdicts(cur, wave_id, where, None,
-                     _dimension_bases(wave_dimensions(cur, [wave_id])), k)[0]
+    from .views import view      # views builds on this module
+    return view(cur, wave_id, None, where, k, raw=False).population
 
 
 def _group_expr(cur, by: str | None) -> tuple[str, list]:

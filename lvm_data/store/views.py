@@ -4,11 +4,11 @@ A page asks about the same wave, grouping and filters many times (the scores, th
 since the wave before, the group tests, each step of Trends), and each answer needs two
 scans of millions of rows: the base counts for disclosure control and the per-group sums.
 A wave's respondents never change once imported (a wave imported again has a new import
-time), so both are remembered per database file, wave as imported, grouping, filters and
-minimum, and the waves asked for together are counted in one scan each. What is kept are
-the verdicts of ``disclosure`` and the raw sums, exactly as ``read`` computes them for one
-wave: every figure built on a view is the figure computed afresh, and every rule is
-applied to it as before. Callers get copies, so no caller can alter what another reads.
+time), so both are remembered per database file, wave as imported, grouping and
+filters, and the waves asked for together are counted in one scan each. What is kept are
+the inputs, exactly as ``read`` computes them for one wave: the base counts, on which the
+rules of ``disclosure`` run again at every call (they are cheap, and the minimum may
+differ), and the raw sums. Every figure built on a view is the figure computed afresh.
 """
 from __future__ import annotations
 
@@ -26,20 +26,15 @@ MAX_VIEWS = 2000
 
 @dataclass(frozen=True)
 class View:
-    """One wave's verdicts (the whole selection's, its groups') and its raw group rows."""
+    """One wave's verdicts (the whole selection's, its groups') and its raw group rows
+    (None when not asked for)."""
     dimensions: tuple[str, ...]
     population: Verdict
     groups: Verdict
-    raw: pd.DataFrame
-
-    def copy(self) -> View:
-        def verdict(v: Verdict) -> Verdict:
-            return Verdict(v.n.copy(), v.status.copy())
-        return View(self.dimensions, verdict(self.population), verdict(self.groups),
-                    self.raw.copy())
+    raw: pd.DataFrame | None
 
 
-_VIEWS: dict[tuple, View] = {}
+_MEMO: dict[tuple, pd.DataFrame] = {}
 
 
 def _frozen(where) -> tuple:
@@ -47,55 +42,73 @@ def _frozen(where) -> tuple:
                         for name, values in (where or {}).items()))
 
 
-def _keys(cur, wave_ids: list[int], by, where, k: int) -> dict[int, tuple]:
-    """Per wave: file, wave id, import time and size (a wave imported again differs)."""
+def _keys(cur, wave_ids: list[int], what: tuple) -> dict[int, tuple] | None:
+    """Per wave: file, wave id, import time and size (a wave imported again differs), and
+    ``what`` was computed; None for a database in memory (no file to name: not kept)."""
     path = cur.execute("SELECT path FROM duckdb_databases() "
                        "WHERE database_name = current_database()").fetchone()[0]
+    if path is None:
+        return None
     marks = ", ".join("?" * len(wave_ids))
     rows = cur.execute(f"SELECT wave_id, imported_at, respondents FROM waves "
                        f"WHERE wave_id IN ({marks})", wave_ids).fetchall()
     stamps = {int(w): (str(t), n) for w, t, n in rows}
-    return {w: (path, w, stamps.get(w), by, _frozen(where), k) for w in wave_ids}
+    return {w: (path, w, stamps.get(w), *what) for w in wave_ids}
 
 
-def views(cur, wave_ids: list[int], by: str | None, where: dict | None,
-          k: int) -> dict[int, View]:
-    """The view of each wave; those not remembered yet are computed together."""
+def _remembered(cur, wave_ids: list[int], what: tuple, compute) -> dict[int, pd.DataFrame]:
+    """``compute(missing wave ids)`` -> frame per wave, for the waves not remembered yet;
+    copies out, so no caller can alter what the next one reads."""
+    keys = _keys(cur, wave_ids, what)
+    if keys is None:
+        return compute(wave_ids)
+    missing = [w for w in wave_ids if keys[w] not in _MEMO]
+    if missing:
+        fresh = compute(missing)
+        if len(_MEMO) + len(fresh) > MAX_VIEWS:
+            _MEMO.clear()
+        _MEMO.update({keys[w]: frame for w, frame in fresh.items()})
+    return {w: _MEMO[keys[w]].copy() for w in wave_ids}
+
+
+def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
+          raw: bool = True) -> dict[int, View]:
+    """The view of each wave; what is not remembered yet is counted for all of them at once.
+    The counts and sums do not depend on the minimum: only the cheap rules are applied
+    again for another one."""
     wave_ids = list(dict.fromkeys(int(w) for w in wave_ids))
     if not wave_ids:
         return {}
-    keys = _keys(cur, wave_ids, by, where, k)
-    if next(iter(keys.values()))[0] is None:     # in memory: no file to name, not kept
-        return _compute(cur, wave_ids, by, where, k)
-    missing = [w for w in wave_ids if keys[w] not in _VIEWS]
-    if missing:
-        fresh = _compute(cur, missing, by, where, k)
-        if len(_VIEWS) + len(fresh) > MAX_VIEWS:
-            _VIEWS.clear()
-        _VIEWS.update({keys[w]: v for w, v in fresh.items()})
-    return {w: _VIEWS[keys[w]].copy() for w in wave_ids}
-
-
-def view(cur, wave_id: int, by: str | None, where: dict | None, k: int) -> View:
-    return views(cur, [wave_id], by, where, k)[int(wave_id)]
-
-
-def _compute(cur, wave_ids: list[int], by, where, k: int) -> dict[int, View]:
-    """Two scans for all the waves: base counts, and raw sums per wave and group. Each
-    wave's part is then checked on its own bases (its own dimensions), as for one wave."""
     dims = {w: wave_dimensions(cur, [w]) for w in wave_ids}
-    union = list(dict.fromkeys(d for w in wave_ids for d in dims[w]))
-    frame = _cell_counts(cur, wave_ids, where, by, _dimension_bases(union))
-    raw = _raw_groups(cur, wave_ids, by, where, per_wave=True)
+    counts = _remembered(cur, wave_ids, ("counts", by, _frozen(where)),
+                         lambda ids: _counts(cur, ids, by, where, dims))
+    sums = _remembered(cur, wave_ids, ("sums", by, _frozen(where)),
+                       lambda ids: _sums(cur, ids, by, where, dims)) if raw else {}
     out = {}
     for w in wave_ids:
         bases = list(_dimension_bases(dims[w]))
-        part = frame[frame["wid"] == w]
-        flags = [c for c in part.columns if c.startswith(disclosure.FLAG)]
-        part = part[[*flags, "g", *bases]].reset_index(drop=True)
-        population, groups = _verdicts_of(part, by, bases, k)
-        out[w] = View(tuple(dims[w]), population, groups, _wave_rows(raw, w, dims[w]))
+        flags = [c for c in counts[w].columns if c.startswith(disclosure.FLAG)]
+        population, groups = _verdicts_of(counts[w][[*flags, "g", *bases]], by, bases, k)
+        out[w] = View(tuple(dims[w]), population, groups, sums.get(w))
     return out
+
+
+def view(cur, wave_id: int, by: str | None, where: dict | None, k: int,
+         raw: bool = True) -> View:
+    return views(cur, [wave_id], by, where, k, raw)[int(wave_id)]
+
+
+def _counts(cur, wave_ids: list[int], by, where, dims: dict) -> dict[int, pd.DataFrame]:
+    """Base counts of every wave in one scan, on the dimensions of any of them."""
+    union = list(dict.fromkeys(d for w in wave_ids for d in dims[w]))
+    frame = _cell_counts(cur, wave_ids, where, by, _dimension_bases(union))
+    return {w: frame[frame["wid"] == w].drop(columns="wid").reset_index(drop=True)
+            for w in wave_ids}
+
+
+def _sums(cur, wave_ids: list[int], by, where, dims: dict) -> dict[int, pd.DataFrame]:
+    raw = _raw_groups(cur, wave_ids, by, where, per_wave=True)
+    return {w: _wave_rows(raw, w, dims[w]) for w in wave_ids}
 
 
 def _wave_rows(raw: pd.DataFrame, wave_id: int, dims: list[str]) -> pd.DataFrame:
