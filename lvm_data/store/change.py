@@ -69,16 +69,22 @@ def _not_surely_apart(cur, sides: str, params: list, cols: str, k: int) -> list[
     ``crosswave._surely_apart`` does for the whole selection): the difference in size,
     and the unmatched respondents among those whose first two scores hash to a multiple
     of 16, grouped by a hash of all their scores (merging never adds unmatched ones)."""
+    sizes = cur.execute(f"SELECT g, count(*) FILTER (WHERE side = 'a'), count(*) FILTER "
+                        f"(WHERE side = 'b') FROM ({sides}) GROUP BY g", params).fetchall()
+    near = [g for g, na, nb in sizes if abs(na - nb) < k]      # the sizes alone, first
+    if not near:
+        return []
     two = ", ".join(cols.split(", ")[:2])
+    marks = ", ".join("?" * len(near))
     rows = cur.execute(f"""
         SELECT g, sum(na) AS na, sum(nb) AS nb,
                coalesce(sum(na + nb - 2 * least(na, nb)) FILTER (WHERE h IS NOT NULL), 0)
         FROM (SELECT g, h, count(*) FILTER (WHERE side = 'a') AS na,
                      count(*) FILTER (WHERE side = 'b') AS nb
               FROM (SELECT side, g, CASE WHEN hash({two}) % 16 = 0 THEN hash({cols}) END AS h
-                    FROM ({sides}))
+                    FROM ({sides}) WHERE g IN ({marks}))
               GROUP BY g, h)
-        GROUP BY g""", params).fetchall()
+        GROUP BY g""", [*params, *near]).fetchall()
     return [g for g, na, nb, rest in rows if abs(na - nb) < k and rest < k]
 
 
