@@ -49,7 +49,13 @@ def repeated_groups(cur, id_now: int, id_before: int, by, where, k: int) -> set[
     sides = f"{side} UNION ALL {side}"
     params = ["a", *group_params, id_now, *filt_params,
               "b", *group_params, id_before, *filt_params]
-    close = _not_surely_apart(cur, sides, params, cols, k)
+    sizes = cur.execute(f"SELECT {group_sql} AS g, count(*) FILTER (WHERE r.wave_id = ?), "
+                        f"count(*) FILTER (WHERE r.wave_id = ?) FROM respondents r WHERE "
+                        f"r.wave_id IN (?, ?){filt} GROUP BY g",
+                        [*group_params, id_now, id_before, id_now, id_before,
+                         *filt_params]).fetchall()
+    near = [g for g, na, nb in sizes if abs(na - nb) < k]    # the sizes alone, first
+    close = _not_surely_apart(cur, sides, params, cols, near, k) if near else []
     if not close:
         return set()
     marks = ", ".join("?" * len(close))
@@ -63,17 +69,14 @@ def repeated_groups(cur, id_now: int, id_before: int, by, where, k: int) -> set[
             if shared and 0 < (na - shared) + (nb - shared) < k}
 
 
-def _not_surely_apart(cur, sides: str, params: list, cols: str, k: int) -> list[str]:
+def _not_surely_apart(cur, sides: str, params: list, cols: str, near: list[str],
+                      k: int) -> list[str]:
     """The groups whose two waves may differ by fewer than k respondents; the others are
     told apart cheaply, by lower bounds of what the exact check counts (as
-    ``crosswave._surely_apart`` does for the whole selection): the difference in size,
-    and the unmatched respondents among those whose first two scores hash to a multiple
-    of 16, grouped by a hash of all their scores (merging never adds unmatched ones)."""
-    sizes = cur.execute(f"SELECT g, count(*) FILTER (WHERE side = 'a'), count(*) FILTER "
-                        f"(WHERE side = 'b') FROM ({sides}) GROUP BY g", params).fetchall()
-    near = [g for g, na, nb in sizes if abs(na - nb) < k]      # the sizes alone, first
-    if not near:
-        return []
+    ``crosswave._surely_apart`` does for the whole selection). The caller keeps only the
+    groups ``near`` in size (a difference in size is a lower bound); here, the unmatched
+    respondents among those whose first two scores hash to a multiple of 16, grouped by a
+    hash of all their scores (merging never adds unmatched ones)."""
     two = ", ".join(cols.split(", ")[:2])
     marks = ", ".join("?" * len(near))
     rows = cur.execute(f"""
