@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import disclosure
+from . import cells
 from .disclosure import Verdict
-from .read import _cell_counts, _dimension_bases, _raw_groups, _verdicts_of
+from .read import _dimension_bases, _raw_groups, _verdicts_of
 from .schema import wave_dimensions
 
 MAX_VIEWS = 2000
@@ -80,15 +80,16 @@ def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
     if not wave_ids:
         return {}
     dims = {w: wave_dimensions(cur, [w]) for w in wave_ids}
-    counts = _remembered(cur, wave_ids, ("counts", by, _frozen(where)),
-                         lambda ids: _counts(cur, ids, by, where, dims))
+    attrs = cells.attributes(cur, by, where)
+    cube = _remembered(cur, wave_ids, ("cube", attrs),
+                       lambda ids: cells.cubes(cur, ids, attrs, dims))
     sums = _remembered(cur, wave_ids, ("sums", by, _frozen(where)),
                        lambda ids: _sums(cur, ids, by, where, dims)) if raw else {}
     out = {}
     for w in wave_ids:
         bases = list(_dimension_bases(dims[w]))
-        flags = [c for c in counts[w].columns if c.startswith(disclosure.FLAG)]
-        population, groups = _verdicts_of(counts[w][[*flags, "g", *bases]], by, bases, k)
+        counts = cells.cell_counts(cube[w], where, by, bases)
+        population, groups = _verdicts_of(counts, by, bases, k)
         out[w] = View(tuple(dims[w]), population, groups, sums.get(w))
     return out
 
@@ -96,14 +97,6 @@ def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
 def view(cur, wave_id: int, by: str | None, where: dict | None, k: int,
          raw: bool = True) -> View:
     return views(cur, [wave_id], by, where, k, raw)[int(wave_id)]
-
-
-def _counts(cur, wave_ids: list[int], by, where, dims: dict) -> dict[int, pd.DataFrame]:
-    """Base counts of every wave in one scan, on the dimensions of any of them."""
-    union = list(dict.fromkeys(d for w in wave_ids for d in dims[w]))
-    frame = _cell_counts(cur, wave_ids, where, by, _dimension_bases(union))
-    return {w: frame[frame["wid"] == w].drop(columns="wid").reset_index(drop=True)
-            for w in wave_ids}
 
 
 def _sums(cur, wave_ids: list[int], by, where, dims: dict) -> dict[int, pd.DataFrame]:
