@@ -20,9 +20,10 @@ from .schema import FIXED_ATTRIBUTES, attribute_names
 def attributes(cur, by: str | None, where: dict | None) -> tuple[str, ...]:
     """The cube's attributes (checked: an unknown one is a ``QueryError`` as before)."""
     wanted = [*(where or {}), *([by] if by else [])]
-    for name in wanted:
-        _attribute(cur, name)
     known = set(attribute_names(cur))
+    for name in wanted:
+        if name not in known:
+            _attribute(cur, name)            # raises, naming the known ones
     return tuple(sorted({*(a for a in FIXED_ATTRIBUTES if a in known), *wanted}))
 
 

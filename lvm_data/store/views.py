@@ -42,56 +42,68 @@ def _frozen(where) -> tuple:
                         for name, values in (where or {}).items()))
 
 
-def _keys(cur, wave_ids: list[int], what: tuple) -> dict[int, tuple] | None:
-    """Per wave: file, wave id, import time and size (a wave imported again differs), and
-    ``what`` was computed; None for a database in memory (no file to name: not kept)."""
-    path = cur.execute("SELECT path FROM duckdb_databases() "
-                       "WHERE database_name = current_database()").fetchone()[0]
-    if path is None:
-        return None
+def _stamps(cur, wave_ids: list[int]) -> dict[int, tuple] | None:
+    """Per wave: file, wave id, import time and size (a wave imported again differs), in one
+    query; None for a database in memory (no file to name: nothing is kept)."""
     marks = ", ".join("?" * len(wave_ids))
-    rows = cur.execute(f"SELECT wave_id, imported_at, respondents FROM waves "
-                       f"WHERE wave_id IN ({marks})", wave_ids).fetchall()
-    stamps = {int(w): (str(t), n) for w, t, n in rows}
-    return {w: (path, w, stamps.get(w), *what) for w in wave_ids}
+    rows = cur.execute(f"SELECT d.path, w.wave_id, w.imported_at, w.respondents "
+                       f"FROM duckdb_databases() d LEFT JOIN waves w ON w.wave_id IN ({marks}) "
+                       "WHERE d.database_name = current_database()", wave_ids).fetchall()
+    if not rows or rows[0][0] is None:
+        return None
+    found = {int(w): (path, int(w), str(t), n) for path, w, t, n in rows if w is not None}
+    return {w: found.get(w, (rows[0][0], w, None, None)) for w in wave_ids}
 
 
-def _remembered(cur, wave_ids: list[int], what: tuple, compute) -> dict[int, pd.DataFrame]:
-    """``compute(missing wave ids)`` -> frame per wave, for the waves not remembered yet;
+def _copy(value):
+    """A copy the caller may change freely."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(Verdict(v.n.copy(), v.status.copy()) for v in value)
+    return list(value)
+
+
+def _remembered(stamps, wave_ids: list[int], what: tuple, compute) -> dict:
+    """``compute(missing wave ids)`` -> value per wave, for the waves not remembered yet;
     copies out, so no caller can alter what the next one reads."""
-    keys = _keys(cur, wave_ids, what)
-    if keys is None:
+    if stamps is None:
         return compute(wave_ids)
+    keys = {w: (*stamps[w], *what) for w in wave_ids}
     missing = [w for w in wave_ids if keys[w] not in _MEMO]
     if missing:
         fresh = compute(missing)
         if len(_MEMO) + len(fresh) > MAX_VIEWS:
             _MEMO.clear()
-        _MEMO.update({keys[w]: frame for w, frame in fresh.items()})
-    return {w: _MEMO[keys[w]].copy() for w in wave_ids}
+        _MEMO.update({keys[w]: value for w, value in fresh.items()})
+    return {w: _copy(_MEMO[keys[w]]) for w in wave_ids}
 
 
 def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
           raw: bool = True) -> dict[int, View]:
     """The view of each wave; what is not remembered yet is counted for all of them at once.
-    The counts and sums do not depend on the minimum: only the cheap rules are applied
-    again for another one."""
+    The cube and the sums do not depend on the minimum; the verdicts (the rules applied to
+    the cube) are remembered per minimum too."""
     wave_ids = list(dict.fromkeys(int(w) for w in wave_ids))
     if not wave_ids:
         return {}
-    dims = {w: wave_dimensions(cur, [w]) for w in wave_ids}
+    stamps = _stamps(cur, wave_ids)
+    dims = _remembered(stamps, wave_ids, ("dims",),
+                       lambda ids: {w: wave_dimensions(cur, [w]) for w in ids})
     attrs = cells.attributes(cur, by, where)
-    cube = _remembered(cur, wave_ids, ("cube", attrs),
-                       lambda ids: cells.cubes(cur, ids, attrs, dims))
-    sums = _remembered(cur, wave_ids, ("sums", by, _frozen(where)),
+
+    def judged(ids):
+        cube = _remembered(stamps, ids, ("cube", attrs),
+                           lambda more: cells.cubes(cur, more, attrs, dims))
+        out = {}
+        for w in ids:
+            bases = list(_dimension_bases(dims[w]))
+            out[w] = _verdicts_of(cells.cell_counts(cube[w], where, by, bases), by, bases, k)
+        return out
+    verdicts = _remembered(stamps, wave_ids, ("verdicts", by, _frozen(where), k), judged)
+    sums = _remembered(stamps, wave_ids, ("sums", by, _frozen(where)),
                        lambda ids: _sums(cur, ids, by, where, dims)) if raw else {}
-    out = {}
-    for w in wave_ids:
-        bases = list(_dimension_bases(dims[w]))
-        counts = cells.cell_counts(cube[w], where, by, bases)
-        population, groups = _verdicts_of(counts, by, bases, k)
-        out[w] = View(tuple(dims[w]), population, groups, sums.get(w))
-    return out
+    return {w: View(tuple(dims[w]), *verdicts[w], sums.get(w)) for w in wave_ids}
 
 
 def view(cur, wave_id: int, by: str | None, where: dict | None, k: int,
