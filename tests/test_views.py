@@ -106,3 +106,24 @@ def test_in_memory_databases_are_not_remembered(tmp_path):
     store.group_scores(con.cursor(), by="department")
     assert views._MEMO == {}
     con.close()
+
+
+@pytest.mark.parametrize("where", [None, {"department": ["A", "C"]}, {"team": ["(not given)"]}])
+def test_one_dimension_counted_once_for_its_items_and_reliability(three_waves, where):
+    """Both figures read one remembered count of the dimension's answers; each verdict
+    equals that of the answers counted for its own bases alone."""
+    cur = three_waves
+    dim = store.schema.wave_dimensions(cur, _ids(cur))[0]
+    wave_id = _ids(cur)[-1]
+    views._MEMO.clear()
+    dist = store.item_distribution(cur, dim, where=where)
+    one = store.reliability(cur, where=where, dimension=dim)
+    whole = store.reliability(cur, where=where)          # its own count of every scale
+    assert len([key for key in views._MEMO if "answers" in key]) == 1
+    pd.testing.assert_frame_equal(one.table.reset_index(drop=True), whole.table[
+        whole.table["dimension"] == dim].reset_index(drop=True))
+    items = list(dist.table["item_id"].unique())
+    bases = {"all": "count(*)", **{f"item:{i}": f'count(a."{i}")' for i in items}}
+    alone, _ = read._verdicts(cur, wave_id, where, None, bases, 5, answers=True)
+    assert all(alone.ok("all", f"item:{i}") for i in items)
+    assert dist.population == int(alone.n.at["all", "all"])

@@ -11,10 +11,10 @@ import pandas as pd
 
 from .. import scoring
 from ..instrument import dimension_info
-from . import disclosure, views
+from . import disclosure, item_matrix, views
 from .disclosure import ALL
 from .read import (NO_BIPOLAR, QueryError, Result, _dimension_note, _empty, _filters,
-                   _population_n, _verdicts, refused, wave_row, waves)
+                   _population_n, _verdicts_of, refused, wave_row, waves)
 from .schema import answers_table, pole_column, quote
 
 
@@ -61,8 +61,10 @@ def item_distribution(cur, dimension: str, wave: str | None = None, where: dict 
                         "AND dimension = ? ORDER BY position", [info["wave_id"], dimension]).df()
     if items.empty:
         raise QueryError(f"wave {info['name']!r} has no dimension {dimension!r}")
-    bases = {"all": "count(*)", **{f"item:{i}": f"count(a.{quote(i)})" for i in items["item_id"]}}
-    population, _ = _verdicts(cur, info["wave_id"], where, None, bases, k, answers=True)
+    bases = ["all", *(f"item:{i}" for i in items["item_id"])]
+    counts = item_matrix.dimension_counts(cur, info["wave_id"], where, dimension)
+    flags = [c for c in counts.columns if c.startswith(disclosure.FLAG)]
+    population = _verdicts_of(counts[[*flags, "g", *bases]], None, bases, k)[0]
     n = _population_n(population)
     if (why := refused(population, k)) is not None:
         return Result(_empty(cols), k, n, message=why)

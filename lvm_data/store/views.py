@@ -126,3 +126,9 @@ def _wave_rows(raw: pd.DataFrame, wave_id: int, dims: list[str]) -> pd.DataFrame
     order = {d: i for i, d in enumerate(dims)}
     rows = rows.assign(order=rows["dimension"].map(order).astype(rows["order"].dtype))
     return rows.sort_values(["order", "group"], kind="stable").reset_index(drop=True)
+
+
+def remembered(cur, wave_id: int, what: tuple, compute) -> pd.DataFrame:
+    """Any other frame about one wave (``compute()``), remembered like the views."""
+    return _remembered(_stamps(cur, [wave_id]), [wave_id], what,
+                       lambda ids: {wave_id: compute()})[wave_id]
