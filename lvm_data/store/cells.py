@@ -14,7 +14,7 @@ import pandas as pd
 
 from .disclosure import FLAG
 from .read import NOT_GIVEN, _attribute, _dimension_bases
-from .schema import FIXED_ATTRIBUTES, attribute_names
+from .schema import FIXED_ATTRIBUTES, answers_table, attribute_names
 
 
 def attributes(cur, by: str | None, where: dict | None) -> tuple[str, ...]:
@@ -64,3 +64,15 @@ def cell_counts(cube: pd.DataFrame, where: dict | None, by: str | None,
     cols["g"] = cube[by].where(cube[by].notna(), NOT_GIVEN) if by else "all"
     frame = pd.DataFrame({**cols, **{b: cube[b] for b in bases}}, index=cube.index)
     return frame.groupby([*flags, "g"], dropna=False, as_index=False, sort=False)[bases].sum()
+
+
+def answer_cube(cur, wave_id: int, attrs: tuple[str, ...], bases: dict[str, str]) -> pd.DataFrame:
+    """One wave's cube over its answers (bases such as an item's answerers, or a scale's
+    complete ones, on ``a``): one join of the answer rows for every later filter."""
+    cols = [f"r.{_attribute(cur, a)} AS a{i}" for i, a in enumerate(attrs)]
+    aggs = [f"{sql} AS b{j}" for j, sql in enumerate(bases.values())]
+    frame = cur.execute(f"SELECT {', '.join([*cols, *aggs])} FROM respondents r "
+                        f"JOIN {answers_table(wave_id)} a ON a.rid = r.rid "
+                        "WHERE r.wave_id = ? GROUP BY ALL", [wave_id]).df()
+    return frame.rename(columns={**{f"a{i}": a for i, a in enumerate(attrs)},
+                                 **{f"b{j}": b for j, b in enumerate(bases)}})
