@@ -5,8 +5,9 @@ respondents fall inside each filter. A *cube* holds, per wave, the respondents (
 counted on each dimension) per combination of attribute values, blanks kept apart: a few
 hundred rows where a wave has millions. Any filter on those attributes, and any grouping
 by one of them, is then a sum over the cube's rows, the same integers as the scan gives.
-A cube covers the sidebar's attributes plus those asked for, so changing a filter's
-values (the common click) needs no scan at all.
+A cube covers the attributes filtered on and grouped by (no more, so it costs what the
+scan it replaces cost): choosing other values of the same filters (the common click) then
+needs no scan at all.
 """
 from __future__ import annotations
 
@@ -14,17 +15,18 @@ import pandas as pd
 
 from .disclosure import FLAG
 from .read import NOT_GIVEN, _attribute, _dimension_bases
-from .schema import FIXED_ATTRIBUTES, answers_table, attribute_names
+from .schema import answers_table, attribute_names
 
 
 def attributes(cur, by: str | None, where: dict | None) -> tuple[str, ...]:
-    """The cube's attributes (checked: an unknown one is a ``QueryError`` as before)."""
+    """The cube's attributes: those filtered on and grouped by (checked: an unknown one is
+    a ``QueryError`` as before)."""
     wanted = [*(where or {}), *([by] if by else [])]
     known = set(attribute_names(cur))
     for name in wanted:
         if name not in known:
             _attribute(cur, name)            # raises, naming the known ones
-    return tuple(sorted({*(a for a in FIXED_ATTRIBUTES if a in known), *wanted}))
+    return tuple(sorted(set(wanted)))
 
 
 def cubes(cur, wave_ids: list[int], attrs: tuple[str, ...],
@@ -71,8 +73,8 @@ def answer_cube(cur, wave_id: int, attrs: tuple[str, ...], bases: dict[str, str]
     complete ones, on ``a``): one join of the answer rows for every later filter."""
     cols = [f"r.{_attribute(cur, a)} AS a{i}" for i, a in enumerate(attrs)]
     aggs = [f"{sql} AS b{j}" for j, sql in enumerate(bases.values())]
-    frame = cur.execute(f"SELECT {', '.join([*cols, *aggs])} FROM respondents r "
-                        f"JOIN {answers_table(wave_id)} a ON a.rid = r.rid "
+    frame = cur.execute(f"SELECT r.wave_id AS wid, {', '.join([*cols, *aggs])} "
+                        f"FROM respondents r JOIN {answers_table(wave_id)} a ON a.rid = r.rid "
                         "WHERE r.wave_id = ? GROUP BY ALL", [wave_id]).df()
-    return frame.rename(columns={**{f"a{i}": a for i, a in enumerate(attrs)},
+    return frame.drop(columns="wid").rename(columns={**{f"a{i}": a for i, a in enumerate(attrs)},
                                  **{f"b{j}": b for j, b in enumerate(bases)}})
