@@ -5,9 +5,10 @@ respondents fall inside each filter. A *cube* holds, per wave, the respondents (
 counted on each dimension) per combination of attribute values, blanks kept apart: a few
 hundred rows where a wave has millions. Any filter on those attributes, and any grouping
 by one of them, is then a sum over the cube's rows, the same integers as the scan gives.
-A cube covers the attributes filtered on and grouped by (no more, so it costs what the
-scan it replaces cost): choosing other values of the same filters (the common click) then
-needs no scan at all.
+A cube covers the sidebar's attributes plus those asked for, so changing a filter's
+values (the common click) needs no scan at all, and a page's grouped and ungrouped figures
+share one cube. (A cube of only the attributes asked for costs a little less to build,
+but each new set of filtered attributes, and each grouping, would need a scan again.)
 """
 from __future__ import annotations
 
@@ -15,18 +16,18 @@ import pandas as pd
 
 from .disclosure import FLAG
 from .read import NOT_GIVEN, _attribute, _dimension_bases
-from .schema import answers_table, attribute_names
+from .schema import FIXED_ATTRIBUTES, answers_table, attribute_names
 
 
 def attributes(cur, by: str | None, where: dict | None) -> tuple[str, ...]:
-    """The cube's attributes: those filtered on and grouped by (checked: an unknown one is
-    a ``QueryError`` as before)."""
+    """The cube's attributes: the sidebar's, and those filtered on and grouped by (checked:
+    an unknown one is a ``QueryError`` as before)."""
     wanted = [*(where or {}), *([by] if by else [])]
     known = set(attribute_names(cur))
     for name in wanted:
         if name not in known:
             _attribute(cur, name)            # raises, naming the known ones
-    return tuple(sorted(set(wanted)))
+    return tuple(sorted({*(a for a in FIXED_ATTRIBUTES if a in known), *wanted}))
 
 
 def cubes(cur, wave_ids: list[int], attrs: tuple[str, ...],
