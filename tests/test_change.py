@@ -141,3 +141,21 @@ def test_a_link_with_a_fixed_wave_shows_no_change(two_waves):
     assert scoped.change(cur).empty
     free = store.scope.Scoped(store.scope.Scope(where={"department": ["A"]}))
     assert set(free.change(cur, by="department").table["group"]) == {"A"}
+
+
+def test_groups_few_people_apart_are_found_among_groups_far_apart(tmp_path, con):
+    """The cheap lower bounds that set most groups aside must keep every group whose two
+    waves differ by 1..k-1 people: R (3 joiners) and Q (3 leavers) show no change; S
+    (6 joiners) and Z (different people) do."""
+    r, s, q = people(40, 1, "R"), people(40, 2, "S"), people(30, 3, "Q")
+    before = r + s + q + people(60, 4, "Z")
+    now = (r + people(3, 5, "R", first=90) + s + people(6, 6, "S", first=90) + q[:27]
+           + people(60, 7, "Z"))
+    load(con, tmp_path, "one", before, 1)
+    load(con, tmp_path, "two", now, 6)
+    cur = con.cursor()
+    res = store.change(cur, by="department")
+    assert set(res.table["group"]) == {"S", "Z"}
+    from lvm_data.store.change import repeated_groups
+    ids = [int(i) for i in store.waves(cur)["wave_id"]]
+    assert repeated_groups(cur, ids[1], ids[0], "department", None, 5) == {"R", "Q"}

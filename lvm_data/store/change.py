@@ -12,9 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..stats import welch_ci
-from . import crosswave, disclosure
-from .read import (QueryError, Result, _apply, _dimension_bases, _filters,
-                   _group_expr, _raw_groups, _verdicts, refused, wave_row, waves)
+from . import crosswave, disclosure, views
+from .read import QueryError, Result, _apply, _filters, _group_expr, refused, wave_row, waves
 from .schema import pole_column, wave_dimensions
 
 COLUMNS = ["group", "dimension", "n_before", "n", "orientation_before", "orientation",
@@ -31,12 +30,10 @@ def previous_wave(cur, wave: str | None = None) -> str | None:
 
 def _shown(cur, wave_id: int, by, where, k: int) -> tuple[pd.DataFrame, bool]:
     """One wave's group rows (with the spread) that disclosure control allows."""
-    dims = wave_dimensions(cur, [wave_id])
-    population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
-    if refused(population, k) is not None:
+    seen = views.view(cur, wave_id, by, where, k)
+    if refused(seen.population, k) is not None:
         return pd.DataFrame(), False
-    raw = _raw_groups(cur, [wave_id], by, where, per_wave=False)
-    return _apply(raw, groups)[0], True
+    return _apply(seen.raw, seen.groups)[0], True
 
 
 def repeated_groups(cur, id_now: int, id_before: int, by, where, k: int) -> set[str]:
@@ -49,15 +46,49 @@ def repeated_groups(cur, id_now: int, id_before: int, by, where, k: int) -> set[
     filt, filt_params = _filters(cur, where)
     side = (f"SELECT ? AS side, {group_sql} AS g, {cols} FROM respondents r "
             f"WHERE r.wave_id = ?{filt}")
+    sides = f"{side} UNION ALL {side}"
+    params = ["a", *group_params, id_now, *filt_params,
+              "b", *group_params, id_before, *filt_params]
+    sizes = cur.execute(f"SELECT {group_sql} AS g, count(*) FILTER (WHERE r.wave_id = ?), "
+                        f"count(*) FILTER (WHERE r.wave_id = ?) FROM respondents r WHERE "
+                        f"r.wave_id IN (?, ?){filt} GROUP BY g",
+                        [*group_params, id_now, id_before, id_now, id_before,
+                         *filt_params]).fetchall()
+    near = [g for g, na, nb in sizes if abs(na - nb) < k]    # the sizes alone, first
+    close = _not_surely_apart(cur, sides, params, cols, near, k) if near else []
+    if not close:
+        return set()
+    marks = ", ".join("?" * len(close))
     rows = cur.execute(f"""
         SELECT g, coalesce(sum(least(na, nb)), 0) AS shared, sum(na) AS na, sum(nb) AS nb
         FROM (SELECT g, count(*) FILTER (WHERE side = 'a') AS na,
                      count(*) FILTER (WHERE side = 'b') AS nb
-              FROM ({side} UNION ALL {side}) GROUP BY g, {cols})
-        GROUP BY g""", ["a", *group_params, id_now, *filt_params,
-                        "b", *group_params, id_before, *filt_params]).fetchall()
+              FROM ({sides}) WHERE g IN ({marks}) GROUP BY g, {cols})
+        GROUP BY g""", [*params, *close]).fetchall()
     return {str(g) for g, shared, na, nb in rows
             if shared and 0 < (na - shared) + (nb - shared) < k}
+
+
+def _not_surely_apart(cur, sides: str, params: list, cols: str, near: list[str],
+                      k: int) -> list[str]:
+    """The groups whose two waves may differ by fewer than k respondents; the others are
+    told apart cheaply, by lower bounds of what the exact check counts (as
+    ``crosswave._surely_apart`` does for the whole selection). The caller keeps only the
+    groups ``near`` in size (a difference in size is a lower bound); here, the unmatched
+    respondents among those whose first two scores hash to a multiple of 16, grouped by a
+    hash of all their scores (merging never adds unmatched ones)."""
+    two = ", ".join(cols.split(", ")[:2])
+    marks = ", ".join("?" * len(near))
+    rows = cur.execute(f"""
+        SELECT g, sum(na) AS na, sum(nb) AS nb,
+               coalesce(sum(na + nb - 2 * least(na, nb)) FILTER (WHERE h IS NOT NULL), 0)
+        FROM (SELECT g, h, count(*) FILTER (WHERE side = 'a') AS na,
+                     count(*) FILTER (WHERE side = 'b') AS nb
+              FROM (SELECT side, g, CASE WHEN hash({two}) % 16 = 0 THEN hash({cols}) END AS h
+                    FROM ({sides}) WHERE g IN ({marks}))
+              GROUP BY g, h)
+        GROUP BY g""", [*params, *near]).fetchall()
+    return [g for g, na, nb, rest in rows if abs(na - nb) < k and rest < k]
 
 
 def _empty(message: str, k: int, **extra) -> Result:
@@ -81,6 +112,7 @@ def change(cur, by: str | None = None, wave: str | None = None, since: str | Non
     pair = crosswave._Side(now["name"], where), crosswave._Side(before["name"], where)
     if why := crosswave.differencing_risk(cur, *pair, k):
         return _empty(why, k, **extra)
+    views.views(cur, [now["wave_id"], before["wave_id"]], by, where, k)    # one scan for both
     shown_now, ok_now = _shown(cur, now["wave_id"], by, where, k)
     shown_before, ok_before = _shown(cur, before["wave_id"], by, where, k)
     if not (ok_now and ok_before) or shown_now.empty or shown_before.empty:
@@ -111,9 +143,11 @@ def steps(cur, by: str | None = None, where: dict | None = None,
           min_group_size: int | None = None) -> Result:
     """The change of every wave from the one before (for Trends): one ``change`` per step,
     with a ``wave`` column naming the later wave."""
-    names = [str(n) for n in waves(cur)["wave"]]
+    table = waves(cur)
+    names = [str(n) for n in table["wave"]]
     parts = []
     k = disclosure.minimum(cur, min_group_size)
+    views.views(cur, [int(i) for i in table["wave_id"]], by, where, k)   # every wave at once
     for before, now in zip(names, names[1:]):
         result = change(cur, by, now, before, where, min_group_size)
         if not result.empty:

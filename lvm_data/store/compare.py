@@ -7,9 +7,9 @@ import pandas as pd
 
 from ..effects import EFFECT_COLUMNS, two_group_columns
 from ..stats import welch_ci
-from . import crosswave, disclosure
+from . import crosswave, disclosure, views
 from .disclosure import ALL
-from .read import Result, _raw_groups, selection_verdict, wave_row
+from .read import Result, selection_verdict, wave_row
 
 COLUMNS = ["dimension", "n_a", "n_b", "orientation_a", "orientation_b", "difference",
            "ci_low", "ci_high", *EFFECT_COLUMNS]
@@ -30,7 +30,7 @@ def _side(cur, sel: Selection, k: int) -> tuple[pd.DataFrame, int]:
     n = int(verdict.n.at[ALL, "all"]) if ALL in verdict.n.index else 0
     if not verdict.ok(ALL, "all"):
         return pd.DataFrame(), n
-    raw = _raw_groups(cur, [info["wave_id"]], None, sel.where, per_wave=False)
+    raw = views.view(cur, info["wave_id"], None, sel.where, k).raw
     keep = [verdict.ok(ALL, f"dim:{d}") for d in raw["dimension"]]
     return raw[keep], n
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import disclosure, sketch
-from .read import _filters, wave_row, waves
+from .read import _filters, population, wave_row, waves
 from .schema import answers_table, pole_column, quote, wave_dimensions
 
 
@@ -141,7 +141,9 @@ def _risk_now(cur, id_a: int, where_a, id_b: int, where_b, k: int) -> bool:
     sql_a, params_a = _side_sql(cur, id_a, where_a, "a", cols)
     sql_b, params_b = _side_sql(cur, id_b, where_b, "b", cols)
     sides, params = f"{sql_a} UNION ALL {sql_b}", [*params_a, *params_b]
-    if _surely_apart(cur, sides, params, cols, k):
+    sizes = [population(cur, [wave_id], where) for wave_id, where in ((id_a, where_a),
+                                                                      (id_b, where_b))]
+    if abs(sizes[0] - sizes[1]) >= k or _surely_apart(cur, sides, params, cols, k):
         return False
     # scores compared by one hash of the pole columns (see ``_identical_rows``)
     shared, n_a, n_b = cur.execute(f"""
@@ -160,7 +162,8 @@ def _surely_apart(cur, sides: str, params: list, cols: str, k: int) -> bool:
     over groups of equal scores, and any part of it is a lower bound: the difference in
     size, and the rest among respondents whose first two scores hash to a multiple of 16
     (about 1/16 of them, grouped alone; the others are only counted). Waves of different
-    people are told apart here without grouping millions of rows."""
+    people are told apart here without grouping millions of rows (the caller compares the
+    sizes first: a count of the filter columns alone)."""
     two = ", ".join(cols.split(", ")[:2])
     n_a, n_b, rest = cur.execute(f"""
         SELECT coalesce(sum(na), 0), coalesce(sum(nb), 0),

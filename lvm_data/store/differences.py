@@ -12,10 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .. import effects
-from . import disclosure
-from .read import (Result, _apply, _dimension_bases, _filters, _group_expr, _raw_groups,
-                   _verdicts, refused, wave_row)
-from .schema import pole_column, wave_dimensions
+from . import disclosure, views
+from .read import Result, _apply, _filters, _group_expr, refused, wave_row
+from .schema import pole_column
 
 TEST_COLUMNS = ["dimension", "groups", "n", "welch_f", "df1", "df2", "p", "p_holm",
                 "kruskal_h", "kruskal_p", "kruskal_p_holm", "eta_squared"]
@@ -26,33 +25,47 @@ DIFF_COLUMNS = ["group", "dimension", "n", "orientation", "difference", "n_rest"
 def _shown_groups(cur, by, wave, where, k):
     """(info, population raw rows, shown group rows, why refused) for one wave."""
     info = wave_row(cur, wave)
-    dims = wave_dimensions(cur, [info["wave_id"]])
-    population, groups = _verdicts(cur, info["wave_id"], where, by, _dimension_bases(dims), k)
+    grouped = views.view(cur, info["wave_id"], by, where, k)
+    population = grouped.population
     if (why := refused(population, k)) is not None:
         return info, pd.DataFrame(), pd.DataFrame(), why
-    everyone = _apply(_raw_groups(cur, [info["wave_id"]], None, where, False), population)[0]
-    shown = _apply(_raw_groups(cur, [info["wave_id"]], by, where, False), groups)[0]
+    everyone = _apply(views.view(cur, info["wave_id"], None, where, k).raw, population)[0]
+    shown = _apply(grouped.raw, grouped.groups)[0]
     return info, everyone, shown, None
 
 
-def _rank_sums(cur, wave_id: int, by, where, dimension: str, groups: list[str]):
-    """Per shown group: respondents and sum of mid-ranks of (leadership − management) on
-    one dimension, and Σ(t³ − t) over tied values. Rounded so equal scores tie exactly."""
-    lead, man = pole_column(dimension, "leadership"), pole_column(dimension, "management")
+def _value_counts(cur, wave_id: int, by, where, dims: list[str]) -> pd.DataFrame:
+    """Per dimension (``d``, its index), group and value of (leadership − management):
+    how many respondents, in one query for every dimension. Rounded so equal scores tie
+    exactly. Only counts leave the store: the ranks are worked out from them."""
     group_sql, group_params = _group_expr(cur, by)
     filt, filt_params = _filters(cur, where)
-    marks = ", ".join("?" * len(groups))
-    base = f"""WITH s AS (SELECT * FROM (
-            SELECT {group_sql} AS g, round({lead} - {man}, 9) AS v FROM respondents r
-            WHERE r.wave_id = ?{filt} AND {lead} IS NOT NULL) WHERE g IN ({marks}))"""
-    params = [*group_params, wave_id, *filt_params, *groups]
-    # each row of a run of t equal values adds t² − 1, so the run adds t³ − t: one scan
-    sums = cur.execute(base + """, ranked AS (SELECT g, rank() OVER (ORDER BY v)
-            + (count(*) OVER (PARTITION BY v) - 1) / 2 AS rk,
-            count(*) OVER (PARTITION BY v)::DOUBLE AS t FROM s)
-        SELECT g, count(*) AS n, sum(rk) AS r, sum(t * t - 1) AS ties
-        FROM ranked GROUP BY g""", params).df()
-    return sums, float(sums["ties"].sum())
+    cols = ", ".join(f"round({pole_column(d, 'leadership')} - {pole_column(d, 'management')}"
+                     f", 9) AS v{i}" for i, d in enumerate(dims))
+    parts = [f"SELECT {i} AS d, g, v{i} AS v, count(*) AS c FROM s WHERE v{i} IS NOT NULL "
+             "GROUP BY ALL" for i in range(len(dims))]
+    return cur.execute(f"""WITH s AS (SELECT {group_sql} AS g, {cols} FROM respondents r
+            WHERE r.wave_id = ?{filt}) {' UNION ALL '.join(parts)}""",
+                       [*group_params, wave_id, *filt_params]).df()
+
+
+def _rank_sums(counts: pd.DataFrame, groups: list[str]) -> tuple[pd.DataFrame, float]:
+    """Per shown group: respondents and sum of mid-ranks among the shown groups'
+    respondents, and Σ(t³ − t) over tied values, from one dimension's value counts.
+
+    A value held by t respondents with ``less`` smaller values has the mid-rank
+    less + (t + 1) / 2; all sums are kept in whole numbers (twice the ranks), so they are
+    exact however many respondents there are."""
+    part = counts[counts["g"].astype(str).isin(set(groups))]
+    ties = part.groupby("v")["c"].sum().sort_index()
+    t = ties.to_numpy(dtype=np.int64)
+    twice = pd.Series(2 * (np.cumsum(t) - t) + t + 1, index=ties.index)   # 2 × mid-rank
+    c = part["c"].to_numpy(dtype=np.int64)
+    summed = pd.DataFrame({"g": part["g"].to_numpy(), "n": c,
+                           "r2": c * twice.loc[part["v"]].to_numpy()}).groupby("g").sum()
+    sums = pd.DataFrame({"g": summed.index, "n": summed["n"].to_numpy(),
+                         "r": summed["r2"].to_numpy() / 2})
+    return sums, float(sum(int(x) ** 3 - int(x) for x in t))
 
 
 def group_tests(cur, by: str, wave: str | None = None, where: dict | None = None,
@@ -64,12 +77,14 @@ def group_tests(cur, by: str, wave: str | None = None, where: dict | None = None
     if why is not None:
         return Result(pd.DataFrame({c: [] for c in TEST_COLUMNS}), k, message=why)
     rows = []
+    dims = list(dict.fromkeys(shown["dimension"])) if not shown.empty else []
+    counts = _value_counts(cur, info["wave_id"], by, where, dims) if dims else None
     for dim, part in shown.groupby("dimension", sort=False):
         f, df1, df2, p = effects.welch_anova(part["orientation"], part["orientation_sd"],
                                              part["n"])
         h, kp = np.nan, np.nan
         if len(part) >= 2:
-            sums, ties = _rank_sums(cur, info["wave_id"], by, where, dim,
+            sums, ties = _rank_sums(counts[counts["d"] == dims.index(dim)],
                                     [str(g) for g in part["group"]])
             h, _, kp = effects.kruskal_from_ranks(sums["r"], sums["n"], ties)
         rows.append({"dimension": dim, "order": part["order"].iloc[0], "groups": len(part),

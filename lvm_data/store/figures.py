@@ -11,11 +11,11 @@ import pandas as pd
 
 from .. import scoring
 from ..instrument import dimension_info
-from . import disclosure
+from . import disclosure, item_matrix, views
 from .disclosure import ALL
-from .read import (NO_BIPOLAR, QueryError, Result, _dimension_bases, _dimension_note, _empty, _filters,
-                   _population_n, _verdicts, refused, wave_row, waves)
-from .schema import answers_table, pole_column, quote, wave_dimensions
+from .read import (NO_BIPOLAR, QueryError, Result, _dimension_note, _empty, _filters,
+                   _population_n, _verdicts_of, refused, wave_row, waves)
+from .schema import answers_table, pole_column, quote
 
 
 def archetype_mix(cur, wave: str | None = None, where: dict | None = None,
@@ -23,8 +23,8 @@ def archetype_mix(cur, wave: str | None = None, where: dict | None = None,
     """Respondents per archetype and dimension, for the dimensions that may be shown."""
     k = disclosure.minimum(cur, min_group_size)
     info = wave_row(cur, wave)
-    dims = wave_dimensions(cur, [info["wave_id"]])
-    population, _ = _verdicts(cur, info["wave_id"], where, None, _dimension_bases(dims), k)
+    seen = views.view(cur, info["wave_id"], None, where, k, raw=False)
+    population, dims = seen.population, list(seen.dimensions)
     n = _population_n(population)
     cols = ["dimension", "archetype", "n", "share"]
     if (why := refused(population, k)) is not None or not dims:
@@ -61,8 +61,10 @@ def item_distribution(cur, dimension: str, wave: str | None = None, where: dict 
                         "AND dimension = ? ORDER BY position", [info["wave_id"], dimension]).df()
     if items.empty:
         raise QueryError(f"wave {info['name']!r} has no dimension {dimension!r}")
-    bases = {"all": "count(*)", **{f"item:{i}": f"count(a.{quote(i)})" for i in items["item_id"]}}
-    population, _ = _verdicts(cur, info["wave_id"], where, None, bases, k, answers=True)
+    bases = ["all", *(f"item:{i}" for i in items["item_id"])]
+    counts = item_matrix.dimension_counts(cur, info["wave_id"], where, dimension)
+    flags = [c for c in counts.columns if c.startswith(disclosure.FLAG)]
+    population = _verdicts_of(counts[[*flags, "g", *bases]], None, bases, k)[0]
     n = _population_n(population)
     if (why := refused(population, k)) is not None:
         return Result(_empty(cols), k, n, message=why)
@@ -103,7 +105,8 @@ def overview(cur, wave: str | None = None, where: dict | None = None,
     """Headline counts; distinct groups are only counted, never listed with sizes."""
     k = disclosure.minimum(cur, min_group_size)
     info = wave_row(cur, wave)
-    population, _ = _verdicts(cur, info["wave_id"], where, None, {"all": "count(*)"}, k)
+    # the selection's verdict on every base: its "all" column is the one used here
+    population = views.view(cur, info["wave_id"], None, where, k, raw=False).population
     n = _population_n(population)
     why = refused(population, k)
     filt, params = _filters(cur, where)

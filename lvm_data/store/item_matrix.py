@@ -14,9 +14,10 @@ import pandas as pd
 
 from .. import reliability as rel
 from ..instrument import Instrument
-from . import disclosure
+from . import cells, disclosure, views
 from .disclosure import ALL
-from .read import QueryError, Result, _empty, _filters, _population_n, _verdicts, refused, wave_row
+from .read import (QueryError, Result, _empty, _filters, _population_n,
+                   _verdicts, _verdicts_of, refused, wave_row)
 from .schema import answers_table, quote
 
 COLUMNS = ["scale", "dimension", "pole", "items", "n", "alpha", "alpha_ci_low", "alpha_ci_high",
@@ -144,6 +145,31 @@ def _overlap_reasons(pairs, verdict, withheld: dict, k: int) -> dict[str, str]:
     return out
 
 
+def _scale_bases(found: list[Scale], pairs) -> dict[str, str]:
+    """Everyone, each scale's complete answerers, and those complete on two sharing scales."""
+    return {"all": "count(*)",
+            **{f"scale:{s.key}": f"count(*) FILTER (WHERE {_complete(s.items)})" for s in found},
+            **{f"both:{a.key}|{b.key}": f"count(*) FILTER (WHERE {_complete(u)})"
+               for a, b, u in pairs}}
+
+
+def dimension_counts(cur, wave_id: int, where, dimension: str) -> pd.DataFrame:
+    """The base counts of one dimension's figures on the answers, for its item answers
+    (``figures.item_distribution``) and its reliability alike: the Dimensions page shows
+    both, and each needed its own join of millions of answer rows. Summed from a cube
+    (``cells``) remembered like ``views``: a wave's answers never change once imported,
+    so a new filter needs no join at all."""
+    table = _item_table(cur, wave_id)
+    table = table[table["dimension"] == dimension]
+    found = scales(table)
+    bases = {**_scale_bases(found, _shared(found)),
+             **{f"item:{i}": f"count(a.{quote(i)})" for i in table["item_id"]}}
+    attrs = cells.attributes(cur, None, where)
+    cube = views.remembered(cur, wave_id, ("answers", dimension, attrs),
+                            lambda: cells.answer_cube(cur, wave_id, attrs, bases))
+    return cells.cell_counts(cube, where, None, list(bases))
+
+
 def reliability(cur, wave: str | None = None, where: dict | None = None,
                 min_group_size: int | None = None,
                 instrument: Instrument | None = None, dimension: str | None = None) -> Result:
@@ -161,11 +187,13 @@ def reliability(cur, wave: str | None = None, where: dict | None = None,
         table = table[table["dimension"] == dimension]
     found = scales(table)
     pairs = _shared(found)
-    bases = {"all": "count(*)",
-             **{f"scale:{s.key}": f"count(*) FILTER (WHERE {_complete(s.items)})" for s in found},
-             **{f"both:{a.key}|{b.key}": f"count(*) FILTER (WHERE {_complete(u)})"
-                for a, b, u in pairs}}
-    population, _ = _verdicts(cur, wave_id, where, None, bases, k, answers=True)
+    bases = _scale_bases(found, pairs)
+    if dimension is not None and instrument is None:      # the Dimensions page: shared
+        counts = dimension_counts(cur, wave_id, where, dimension)
+        flags = [c for c in counts.columns if c.startswith(disclosure.FLAG)]
+        population = _verdicts_of(counts[[*flags, "g", *bases]], None, list(bases), k)[0]
+    else:
+        population, _ = _verdicts(cur, wave_id, where, None, bases, k, answers=True)
     n = _population_n(population)
     extra = {"wave": info["name"], "listwise": LISTWISE,
              "items": _empty(ITEM_COLUMNS)}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .. import scoring
@@ -109,11 +110,15 @@ def _filters(cur, where: dict[str, list[str]] | None) -> tuple[str, list]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def _cell_counts(cur, wave_id: int, where, by, bases: dict[str, str],
+def _cell_counts(cur, wave_id: int | list[int], where, by, bases: dict[str, str],
                  answers: bool = False) -> pd.DataFrame:
     """Base counts per combination of filter flags and group: the input of disclosure
-    control. A flag holds the respondent's value when it is in that filter, else NULL."""
-    cols, params = [], []
+    control. A flag holds the respondent's value when it is in that filter, else NULL.
+    Given a list of waves (no answers join), one scan counts them all, with a ``wid``
+    column naming each row's wave."""
+    many = isinstance(wave_id, list)
+    ids = wave_id if many else [wave_id]
+    cols, params = ["r.wave_id AS wid"] if many else [], []
     for i, (name, values) in enumerate((where or {}).items()):
         cond, cond_params = _condition(cur, name, values)
         if cond:
@@ -123,9 +128,10 @@ def _cell_counts(cur, wave_id: int, where, by, bases: dict[str, str],
     cols.append(f"{group_sql} AS g")
     aggs = [f"{sql} AS b{j}" for j, sql in enumerate(bases.values())]
     join = f"JOIN {answers_table(wave_id)} a ON a.rid = r.rid" if answers else ""
+    marks = ", ".join("?" * len(ids))
     frame = cur.execute(f"SELECT {', '.join(cols)}, {', '.join(aggs)} FROM respondents r "
-                        f"{join} WHERE r.wave_id = ? GROUP BY ALL",
-                        [*params, *group_params, wave_id]).df()
+                        f"{join} WHERE r.wave_id IN ({marks}) GROUP BY ALL",
+                        [*params, *group_params, *ids]).df()
     return frame.rename(columns={f"b{j}": name for j, name in enumerate(bases)})
 
 
@@ -137,9 +143,13 @@ def _dimension_bases(dims: list[str]) -> dict[str, str]:
 def _verdicts(cur, wave_id: int, where, by, bases: dict[str, str], k: int,
               answers: bool = False) -> tuple[Verdict, Verdict]:
     """The selection's own verdict, and its groups' (the same when not grouped)."""
-    frame = _cell_counts(cur, wave_id, where, by, bases, answers)
+    return _verdicts_of(_cell_counts(cur, wave_id, where, by, bases, answers), by,
+                        list(bases), k)
+
+
+def _verdicts_of(frame: pd.DataFrame, by, names: list[str], k: int) -> tuple[Verdict, Verdict]:
+    """``_verdicts`` on counts already made (one wave's, with the columns of ``names``)."""
     flags = [c for c in frame.columns if c.startswith(FLAG)]
-    names = list(bases)
     population = disclosure.assess(disclosure.population_frame(frame), flags, names, k)
     if by is None:
         return population, population
@@ -149,8 +159,8 @@ def _verdicts(cur, wave_id: int, where, by, bases: dict[str, str], k: int,
 
 def selection_verdict(cur, wave_id: int, where, k: int) -> Verdict:
     """Whether a selection and each of its dimensions may be shown."""
-    return _verdicts(cur, wave_id, where, None,
-                     _dimension_bases(wave_dimensions(cur, [wave_id])), k)[0]
+    from .views import view      # views builds on this module
+    return view(cur, wave_id, None, where, k, raw=False).population
 
 
 def _group_expr(cur, by: str | None) -> tuple[str, list]:
@@ -195,43 +205,51 @@ def _dimension_note(verdict: Verdict, dims: list[str], k: int) -> str | None:
 
 def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataFrame:
     """One scan sums every dimension per group (and wave); the small result is unpivoted to
-    one row per group x dimension. Orientation and balance are linear in the pole means, so
-    only the spread of (leadership - management) is needed from the respondents. Sizes and
-    what may be shown come from the disclosure check (``_verdicts``), not from here."""
+    one row per group x dimension (``_long``). Orientation and balance are linear in the
+    pole means, so only the spread of (leadership - management) is needed from the
+    respondents. Sizes and what may be shown come from the disclosure check
+    (``_verdicts``), not from here."""
     dims = wave_dimensions(cur, wave_ids)
     group_sql, group_params = _group_expr(cur, by)
     filt, filt_params = _filters(cur, where)
-    keys = ('wave, wave_date, "group"' if per_wave else '"group"')
-    aggs, longs, long_params = [], [], []
+    keys = ["wave_id", "wave", "wave_date", "group"] if per_wave else ["group"]
+    if not dims:
+        return pd.DataFrame(columns=[*keys, "dimension", "n"])
+    aggs = []
     for i, dim in enumerate(dims):
         lead, man = pole_column(dim, "leadership"), pole_column(dim, "management")
         # plain sums scan fastest for the means; the spread comes from DuckDB's stable
         # stddev_samp, since a one-pass sum of squares leaves ~1e-7 where it should be 0
         aggs.append(f"count({lead}) AS n{i}, sum({lead}) AS l{i}, sum({man}) AS m{i}, "
                     f"stddev_samp({lead} - {man}) AS q{i}")
-        longs.append(f"""SELECT {keys}, ? AS dimension, ? AS "order", n{i} AS n,
-            l{i} / n{i} AS leadership, m{i} / n{i} AS management,
-            100 * (l{i} - m{i}) / n{i} / span AS orientation,
-            100 * q{i} / span AS orientation_sd,
-            100 * ((l{i} + m{i}) / 2 / n{i} - smin) / span AS balance,
-            (smin + smax) / 2 AS midpoint
-            FROM g WHERE n{i} > 0""")
-        long_params += [dim, i]
-    if not dims:
-        return pd.DataFrame(columns=[*keys.replace('"', "").split(", "), "dimension", "n"])
-    wave_cols = "w.name AS wave, w.wave_date, " if per_wave else ""
+    wave_cols = "w.wave_id, w.name AS wave, w.wave_date, " if per_wave else ""
     marks = ", ".join("?" * len(wave_ids))
-    return cur.execute(f"""
-        WITH g AS MATERIALIZED (
+    wide = cur.execute(f"""
             SELECT {wave_cols}{group_sql} AS "group", any_value(w.scale_min) AS smin,
                    any_value(w.scale_max) AS smax,
                    any_value(w.scale_max - w.scale_min) AS span,
                    {', '.join(aggs)}
             FROM respondents r JOIN waves w ON w.wave_id = r.wave_id
             WHERE r.wave_id IN ({marks}){filt}
-            GROUP BY ALL)
-        {' UNION ALL '.join(longs)}""",
-                       [*group_params, *wave_ids, *filt_params, *long_params]).df()
+            GROUP BY ALL""", [*group_params, *wave_ids, *filt_params]).df()
+    return _long(wide, keys, dims)
+
+
+def _long(wide: pd.DataFrame, keys: list[str], dims: list[str]) -> pd.DataFrame:
+    """One row per group x dimension counted on, dimension by dimension. The arithmetic is
+    the one the SQL did (IEEE doubles, the same operations in the same order), in pandas:
+    a UNION of one SELECT per dimension cost a third of the scan itself."""
+    parts = []
+    for i, dim in enumerate(dims):
+        w = wide[wide[f"n{i}"] > 0]
+        n, lead, man, span = w[f"n{i}"], w[f"l{i}"], w[f"m{i}"], w["span"]
+        parts.append(w[keys].assign(
+            dimension=dim, order=np.int32(i), n=n, leadership=lead / n, management=man / n,
+            orientation=100 * (lead - man) / n / span, orientation_sd=100 * w[f"q{i}"] / span,
+            balance=100 * ((lead + man) / 2 / n - w["smin"]) / span,
+            midpoint=(w["smin"] + w["smax"]) / 2))
+    out = pd.concat(parts, ignore_index=True)
+    return out.astype({"dimension": "str"})       # as DuckDB returns text
 
 
 def _apply(raw: pd.DataFrame, verdict: Verdict) -> tuple[pd.DataFrame, int, int]:
@@ -245,16 +263,15 @@ def _apply(raw: pd.DataFrame, verdict: Verdict) -> tuple[pd.DataFrame, int, int]
 def group_scores(cur, by: str | None = None, wave: str | None = None,
                  where: dict | None = None, min_group_size: int | None = None) -> Result:
     """One row per group x dimension that disclosure control allows."""
+    from .views import view      # views builds on this module
     k = disclosure.minimum(cur, min_group_size)
     info = wave_row(cur, wave)
-    wave_id = info["wave_id"]
-    dims = wave_dimensions(cur, [wave_id])
-    population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
+    seen = view(cur, info["wave_id"], by, where, k)
+    population, dims = seen.population, list(seen.dimensions)
     n = _population_n(population)
     if (why := refused(population, k)) is not None or not dims:
         return Result(_empty(scoring.GROUP_COLUMNS), k, n, message=why or NO_BIPOLAR)
-    raw = _raw_groups(cur, [wave_id], by, where, per_wave=False)
-    shown, cells, hidden = _apply(raw, groups)
+    shown, cells, hidden = _apply(seen.raw, seen.groups)
     table = _sort(scoring.finish_groups(shown), ["group"])[scoring.GROUP_COLUMNS]
     msg = _hidden_message(hidden, cells, k) if by else _dimension_note(population, dims, k)
     return Result(table, k, n, hidden, cells, msg, {"wave": info["name"]})
@@ -282,7 +299,8 @@ def trends(cur, by: str | None = None, where: dict | None = None,
            min_group_size: int | None = None) -> Result:
     """Group scores per wave, oldest first; each wave's figures checked on their own, and a
     wave left out when it repeats the one before for all but a few people (``crosswave``)."""
-    from .crosswave import risky_pairs      # crosswave builds on this module
+    from .crosswave import risky_pairs      # crosswave and views build on this module
+    from .views import views
     k = disclosure.minimum(cur, min_group_size)
     table_waves = waves(cur)
     cols = ["wave", "wave_date", *scoring.GROUP_COLUMNS]
@@ -294,17 +312,16 @@ def trends(cur, by: str | None = None, where: dict | None = None,
     ids = [int(i) for i in table_waves["wave_id"]]
     if not wave_dimensions(cur, ids):
         return Result(_empty(cols), k, message=NO_BIPOLAR)
-    raw = _raw_groups(cur, ids, by, where, per_wave=True)
-    for wave_id, name in zip(ids, table_waves["wave"]):
+    seen = views(cur, ids, by, where, k)
+    for wave_id, name, date in zip(ids, table_waves["wave"], table_waves["wave_date"]):
         if name in repeated:
             continue
-        dims = wave_dimensions(cur, [wave_id])
-        population, groups = _verdicts(cur, wave_id, where, by, _dimension_bases(dims), k)
+        population, dims = seen[wave_id].population, list(seen[wave_id].dimensions)
         if refused(population, k) is not None:
             continue
         n += _population_n(population)
-        shown, c, h = _apply(raw[raw["wave"] == name], groups)
-        parts.append(shown)
+        shown, c, h = _apply(seen[wave_id].raw, seen[wave_id].groups)
+        parts.append(shown.assign(wave=name, wave_date=date))
         cells, hidden = cells + c, hidden + h
         if by is None and (note := _dimension_note(population, dims, k)):
             notes.append(f"{name}: {note}")

@@ -1,0 +1,134 @@
+"""One wave's grouped view, remembered: the inputs of most figures, computed once.
+
+A page asks about the same wave, grouping and filters many times (the scores, the change
+since the wave before, the group tests, each step of Trends), and each answer needs two
+scans of millions of rows: the base counts for disclosure control and the per-group sums.
+A wave's respondents never change once imported (a wave imported again has a new import
+time), so both are remembered per database file, wave as imported, grouping and
+filters, and the waves asked for together are counted in one scan each. What is kept are
+the inputs, exactly as ``read`` computes them for one wave: the base counts, on which the
+rules of ``disclosure`` run again at every call (they are cheap, and the minimum may
+differ), and the raw sums. Every figure built on a view is the figure computed afresh.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import cells
+from .disclosure import Verdict
+from .read import _dimension_bases, _raw_groups, _verdicts_of
+from .schema import wave_dimensions
+
+MAX_VIEWS = 2000
+
+
+@dataclass(frozen=True)
+class View:
+    """One wave's verdicts (the whole selection's, its groups') and its raw group rows
+    (None when not asked for)."""
+    dimensions: tuple[str, ...]
+    population: Verdict
+    groups: Verdict
+    raw: pd.DataFrame | None
+
+
+_MEMO: dict[tuple, pd.DataFrame] = {}
+
+
+def _frozen(where) -> tuple:
+    return tuple(sorted((name, tuple(sorted(map(str, values))))
+                        for name, values in (where or {}).items()))
+
+
+def _stamps(cur, wave_ids: list[int]) -> dict[int, tuple] | None:
+    """Per wave: file, wave id, import time and size (a wave imported again differs), in one
+    query; None for a database in memory (no file to name: nothing is kept)."""
+    marks = ", ".join("?" * len(wave_ids))
+    rows = cur.execute(f"SELECT d.path, w.wave_id, w.imported_at, w.respondents "
+                       f"FROM duckdb_databases() d LEFT JOIN waves w ON w.wave_id IN ({marks}) "
+                       "WHERE d.database_name = current_database()", wave_ids).fetchall()
+    if not rows or rows[0][0] is None:
+        return None
+    found = {int(w): (path, int(w), str(t), n) for path, w, t, n in rows if w is not None}
+    return {w: found.get(w, (rows[0][0], w, None, None)) for w in wave_ids}
+
+
+def _copy(value):
+    """A copy the caller may change freely."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(Verdict(v.n.copy(), v.status.copy()) for v in value)
+    return list(value)
+
+
+def _remembered(stamps, wave_ids: list[int], what: tuple, compute) -> dict:
+    """``compute(missing wave ids)`` -> value per wave, for the waves not remembered yet;
+    copies out, so no caller can alter what the next one reads."""
+    if stamps is None:
+        return compute(wave_ids)
+    keys = {w: (*stamps[w], *what) for w in wave_ids}
+    missing = [w for w in wave_ids if keys[w] not in _MEMO]
+    if missing:
+        fresh = compute(missing)
+        if len(_MEMO) + len(fresh) > MAX_VIEWS:
+            _MEMO.clear()
+        _MEMO.update({keys[w]: value for w, value in fresh.items()})
+    return {w: _copy(_MEMO[keys[w]]) for w in wave_ids}
+
+
+def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
+          raw: bool = True) -> dict[int, View]:
+    """The view of each wave; what is not remembered yet is counted for all of them at once.
+    The cube and the sums do not depend on the minimum; the verdicts (the rules applied to
+    the cube) are remembered per minimum too."""
+    wave_ids = list(dict.fromkeys(int(w) for w in wave_ids))
+    if not wave_ids:
+        return {}
+    stamps = _stamps(cur, wave_ids)
+    dims = _remembered(stamps, wave_ids, ("dims",),
+                       lambda ids: {w: wave_dimensions(cur, [w]) for w in ids})
+    attrs = cells.attributes(cur, by, where)
+
+    def judged(ids):
+        cube = _remembered(stamps, ids, ("cube", attrs),
+                           lambda more: cells.cubes(cur, more, attrs, dims))
+        out = {}
+        for w in ids:
+            bases = list(_dimension_bases(dims[w]))
+            out[w] = _verdicts_of(cells.cell_counts(cube[w], where, by, bases), by, bases, k)
+        return out
+    verdicts = _remembered(stamps, wave_ids, ("verdicts", by, _frozen(where), k), judged)
+    sums = _remembered(stamps, wave_ids, ("sums", by, _frozen(where)),
+                       lambda ids: _sums(cur, ids, by, where, dims)) if raw else {}
+    return {w: View(tuple(dims[w]), *verdicts[w], sums.get(w)) for w in wave_ids}
+
+
+def view(cur, wave_id: int, by: str | None, where: dict | None, k: int,
+         raw: bool = True) -> View:
+    return views(cur, [wave_id], by, where, k, raw)[int(wave_id)]
+
+
+def _sums(cur, wave_ids: list[int], by, where, dims: dict) -> dict[int, pd.DataFrame]:
+    raw = _raw_groups(cur, wave_ids, by, where, per_wave=True)
+    return {w: _wave_rows(raw, w, dims[w]) for w in wave_ids}
+
+
+def _wave_rows(raw: pd.DataFrame, wave_id: int, dims: list[str]) -> pd.DataFrame:
+    """One wave's rows of a per-wave ``_raw_groups``, as ``per_wave=False`` returns them
+    (``order`` is the position among this wave's own dimensions)."""
+    rows = raw[raw["wave_id"] == wave_id] if "wave_id" in raw else raw.iloc[0:0]
+    rows = rows.drop(columns=[c for c in ("wave_id", "wave", "wave_date") if c in rows])
+    if rows.empty or "order" not in rows:
+        return rows.reset_index(drop=True)
+    order = {d: i for i, d in enumerate(dims)}
+    rows = rows.assign(order=rows["dimension"].map(order).astype(rows["order"].dtype))
+    return rows.sort_values(["order", "group"], kind="stable").reset_index(drop=True)
+
+
+def remembered(cur, wave_id: int, what: tuple, compute) -> pd.DataFrame:
+    """Any other frame about one wave (``compute()``), remembered like the views."""
+    return _remembered(_stamps(cur, [wave_id]), [wave_id], what,
+                       lambda ids: {wave_id: compute()})[wave_id]
