@@ -94,7 +94,7 @@ def change_dots(table: pd.DataFrame, since: str, now: str, title: str | None = N
     fig = go.Figure(go.Scatter(
         x=x, y=y, mode="markers+text", marker={"size": 13, "color": colors},
         text=[signed(v) + (f" {MARK}" if b else "") for v, b in zip(x, df["beyond_noise"])],
-        textposition="top center", textfont={"size": 13, "color": TEXT_COLOR},
+        textposition="top right", textfont={"size": 13, "color": TEXT_COLOR},
         error_x={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
                  "color": TEXT_COLOR, "thickness": 1.5, "width": 5},
         hovertext=[_change_hover(r, since, now) for _, r in df.iterrows()],
