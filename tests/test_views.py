@@ -127,3 +127,41 @@ def test_one_dimension_counted_once_for_its_items_and_reliability(three_waves, w
     alone, _ = read._verdicts(cur, wave_id, where, None, bases, 5, answers=True)
     assert all(alone.ok("all", f"item:{i}") for i in items)
     assert dist.population == int(alone.n.at["all", "all"])
+
+
+def test_sessions_asking_together_share_one_computation(three_waves):
+    """Eight page runs asking for the same view at once (every viewer's next click after
+    an import): one computes, the others wait for it and get equal copies; a failed
+    computation lets the next one try instead of leaving the others waiting."""
+    import threading
+    import time
+    cur = three_waves
+    wave = _ids(cur)[0]
+    views._MEMO.clear()
+    calls, results, start = [], [], threading.Barrier(8)
+
+    def compute():
+        calls.append(1)
+        time.sleep(0.3)          # long enough for all eight to arrive meanwhile
+        return pd.DataFrame({"x": [1, 2, 3]})
+
+    def ask():
+        c = cur.connection.cursor() if hasattr(cur, "connection") else cur.cursor()
+        start.wait()
+        results.append(views.remembered(c, wave, ("together",), compute))
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert len(calls) == 1 and len(results) == 8
+    assert all(r.equals(results[0]) for r in results)
+    results[0].loc[0, "x"] = 99                   # a copy: the next reader is unaffected
+    assert views.remembered(cur, wave, ("together",), compute)["x"].tolist() == [1, 2, 3]
+
+    def fail():
+        raise RuntimeError("disk full")
+    with pytest.raises(RuntimeError):
+        views.remembered(cur, wave, ("failing",), fail)
+    assert views.remembered(cur, wave, ("failing",), compute)["x"].tolist() == [1, 2, 3]
+    assert not views._PENDING

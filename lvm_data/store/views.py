@@ -12,6 +12,7 @@ differ), and the raw sums. Every figure built on a view is the figure computed a
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -35,6 +36,8 @@ class View:
 
 
 _MEMO: dict[tuple, pd.DataFrame] = {}
+_PENDING: dict[tuple, threading.Event] = {}     # keys a thread is computing now
+_LOCK = threading.Lock()
 
 
 def _frozen(where) -> tuple:
@@ -64,19 +67,47 @@ def _copy(value):
     return list(value)
 
 
+def _claim(keys: dict) -> tuple[dict, dict]:
+    """What is remembered of ``keys``, and an event per missing key this thread computes;
+    waits while another thread computes any of them (one computation per key at a time)."""
+    while True:
+        with _LOCK:
+            have = {w: _MEMO[k] for w, k in keys.items() if k in _MEMO}
+            busy = [_PENDING[k] for w, k in keys.items() if w not in have and k in _PENDING]
+            if not busy:
+                mine = {k: threading.Event() for w, k in keys.items() if w not in have}
+                _PENDING.update(mine)
+                return have, mine
+        for event in busy:
+            event.wait()
+
+
 def _remembered(stamps, wave_ids: list[int], what: tuple, compute) -> dict:
     """``compute(missing wave ids)`` -> value per wave, for the waves not remembered yet;
-    copies out, so no caller can alter what the next one reads."""
+    copies out, so no caller can alter what the next one reads.
+
+    Sessions asking for the same view together (every viewer's next click after an import)
+    wait for the first one's computation instead of each scanning the wave."""
     if stamps is None:
         return compute(wave_ids)
     keys = {w: (*stamps[w], *what) for w in wave_ids}
-    missing = [w for w in wave_ids if keys[w] not in _MEMO]
-    if missing:
-        fresh = compute(missing)
-        if len(_MEMO) + len(fresh) > MAX_VIEWS:
-            _MEMO.clear()
-        _MEMO.update({keys[w]: value for w, value in fresh.items()})
-    return {w: _copy(_MEMO[keys[w]]) for w in wave_ids}
+    have, mine = _claim(keys)
+    try:
+        missing = [w for w in wave_ids if w not in have]
+        if missing:
+            fresh = compute(missing)
+            have.update(fresh)
+            with _LOCK:
+                if len(_MEMO) + len(fresh) > MAX_VIEWS:
+                    _MEMO.clear()
+                _MEMO.update({keys[w]: value for w, value in fresh.items()})
+    finally:
+        with _LOCK:
+            for key in mine:
+                _PENDING.pop(key, None)
+        for event in mine.values():
+            event.set()
+    return {w: _copy(have[w]) for w in wave_ids}
 
 
 def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,

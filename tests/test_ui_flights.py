@@ -1,0 +1,37 @@
+"""Page runs asking for the same cached figure at once take turns (the first computes it,
+the others then find it cached); runs asking for different figures do not wait."""
+from __future__ import annotations
+
+import threading
+import time
+
+from lvm_ui import common
+
+
+def _overlap(keys: list[tuple]) -> int:
+    """The most runs inside the block at the same moment, one thread per key."""
+    inside, most, lock = [0], [0], threading.Lock()
+    start = threading.Barrier(len(keys))
+
+    def run(key):
+        start.wait()
+        with common._one_at_a_time(key):
+            with lock:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.2)
+            with lock:
+                inside[0] -= 1
+    threads = [threading.Thread(target=run, args=(k,)) for k in keys]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return most[0]
+
+
+def test_same_figure_one_at_a_time_different_figures_together():
+    assert _overlap([("db", "v1", "group_scores", "{}", None)] * 4) == 1
+    assert _overlap([("db", "v1", "group_scores", f'{{"by": "{b}"}}', None)
+                     for b in ("team", "role", "department", "tenure")]) == 4
+    assert common._flights == {}          # nothing kept once the runs are done
