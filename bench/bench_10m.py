@@ -56,9 +56,8 @@ def page_queries(cur) -> dict:
 def cold(fn):
     """``fn()`` with the store's own memory of earlier queries forgotten (``store.views``,
     the cross-wave checks): the cost of a new filter, not of asking again."""
-    from lvm_data.store import crosswave, views
-    views._MEMO.clear()
-    crosswave._RISKS.clear()
+    from lvm_data.store import views
+    views._MEMO.clear()          # the cross-wave checks are remembered there too
     return fn()
 
 

@@ -23,6 +23,7 @@ import streamlit as st
 
 from lvm_data import access, charts, ingest, store, tempfiles
 from lvm_data.instrument import dimension_info
+from lvm_data.single_flight import Flights
 from lvm_data.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,26 +159,10 @@ def _same_filters(where: dict | None) -> dict | None:
     return None if where is None else {k: sorted(v) for k, v in where.items()}
 
 
-_flights: dict[tuple, list] = {}      # key -> [lock, runs using it]
-_flights_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _one_at_a_time(key: tuple):
-    """Runs asking for the same figure at once take turns, so the first computes it and
-    the others find it cached (``st.cache_data`` alone lets each of them compute it: after
-    an import, every viewer's next click asked for the same new figures together)."""
-    with _flights_lock:
-        entry = _flights.setdefault(key, [threading.Lock(), 0])
-        entry[1] += 1
-    try:
-        with entry[0]:
-            yield
-    finally:
-        with _flights_lock:
-            entry[1] -= 1
-            if entry[1] == 0:
-                _flights.pop(key, None)
+# Runs asking for the same figure at once take turns, so the first computes it and the
+# others find it cached (``st.cache_data`` alone lets each of them compute it: after an
+# import, every viewer's next click asked for the same new figures together).
+_flights = Flights()
 
 
 def query(version: str, function: str, /, **kwargs):
@@ -185,7 +170,7 @@ def query(version: str, function: str, /, **kwargs):
     if "where" in kwargs:
         kwargs["where"] = _same_filters(kwargs["where"])
     key = (db_path(), version, function, json.dumps(kwargs, sort_keys=True), _scope_json())
-    with _one_at_a_time(key):
+    with _flights.one_at_a_time([key]):
         return _cached(*key)
 
 
@@ -201,7 +186,7 @@ def compare(version: str, a: store.Selection, b: store.Selection, k: int):
         return json.dumps({"wave": sel.wave, "where": _same_filters(sel.where),
                            "label": sel.label}, sort_keys=True)
     key = (db_path(), version, as_json(a), as_json(b), k, _scope_json())
-    with _one_at_a_time(("compare", *key)):
+    with _flights.one_at_a_time([("compare", *key)]):
         return _cached_compare(*key)
 
 

@@ -15,7 +15,7 @@ def _overlap(keys: list[tuple]) -> int:
 
     def run(key):
         start.wait()
-        with common._one_at_a_time(key):
+        with common._flights.one_at_a_time([key]):
             with lock:
                 inside[0] += 1
                 most[0] = max(most[0], inside[0])
@@ -34,4 +34,4 @@ def test_same_figure_one_at_a_time_different_figures_together():
     assert _overlap([("db", "v1", "group_scores", "{}", None)] * 4) == 1
     assert _overlap([("db", "v1", "group_scores", f'{{"by": "{b}"}}', None)
                      for b in ("team", "role", "department", "tenure")]) == 4
-    assert common._flights == {}          # nothing kept once the runs are done
+    assert common._flights.idle()         # nothing kept once the runs are done

@@ -164,4 +164,4 @@ def test_sessions_asking_together_share_one_computation(three_waves):
     with pytest.raises(RuntimeError):
         views.remembered(cur, wave, ("failing",), fail)
     assert views.remembered(cur, wave, ("failing",), compute)["x"].tolist() == [1, 2, 3]
-    assert not views._PENDING
+    assert views._FLIGHTS.idle()

@@ -55,7 +55,9 @@ def repeated_groups(cur, id_now: int, id_before: int, by, where, k: int) -> set[
                         [*group_params, id_now, id_before, id_now, id_before,
                          *filt_params]).fetchall()
     near = [g for g, na, nb in sizes if abs(na - nb) < k]    # the sizes alone, first
-    close = _not_surely_apart(cur, sides, params, cols, near, k) if near else []
+    # the others are told apart by the lower bounds of the whole selection's check
+    close = [g for g, na, nb, rest in crosswave.sampled_rest(cur, sides, params, cols, near)
+             if abs(na - nb) < k and rest < k] if near else []
     if not close:
         return set()
     marks = ", ".join("?" * len(close))
@@ -67,28 +69,6 @@ def repeated_groups(cur, id_now: int, id_before: int, by, where, k: int) -> set[
         GROUP BY g""", [*params, *close]).fetchall()
     return {str(g) for g, shared, na, nb in rows
             if shared and 0 < (na - shared) + (nb - shared) < k}
-
-
-def _not_surely_apart(cur, sides: str, params: list, cols: str, near: list[str],
-                      k: int) -> list[str]:
-    """The groups whose two waves may differ by fewer than k respondents; the others are
-    told apart cheaply, by lower bounds of what the exact check counts (as
-    ``crosswave._surely_apart`` does for the whole selection). The caller keeps only the
-    groups ``near`` in size (a difference in size is a lower bound); here, the unmatched
-    respondents among those whose first two scores hash to a multiple of 16, grouped by a
-    hash of all their scores (merging never adds unmatched ones)."""
-    two = ", ".join(cols.split(", ")[:2])
-    marks = ", ".join("?" * len(near))
-    rows = cur.execute(f"""
-        SELECT g, sum(na) AS na, sum(nb) AS nb,
-               coalesce(sum(na + nb - 2 * least(na, nb)) FILTER (WHERE h IS NOT NULL), 0)
-        FROM (SELECT g, h, count(*) FILTER (WHERE side = 'a') AS na,
-                     count(*) FILTER (WHERE side = 'b') AS nb
-              FROM (SELECT side, g, CASE WHEN hash({two}) % 16 = 0 THEN hash({cols}) END AS h
-                    FROM ({sides}) WHERE g IN ({marks}))
-              GROUP BY g, h)
-        GROUP BY g""", [*params, *near]).fetchall()
-    return [g for g, na, nb, rest in rows if abs(na - nb) < k and rest < k]
 
 
 def _empty(message: str, k: int, **extra) -> Result:

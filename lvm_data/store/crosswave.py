@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from . import disclosure, sketch
+from . import disclosure, sketch, views
 from .read import _filters, population, wave_row, waves
 from .schema import answers_table, pole_column, quote, wave_dimensions
 
@@ -109,27 +109,14 @@ def differencing_risk(cur, a, b, k: int) -> str | None:
             "page.")
 
 
-_RISKS: dict[tuple, bool] = {}       # a page asks about the same pairs of waves many times
-
-
 def _risky(cur, id_a: int, where_a, id_b: int, where_b, k: int) -> bool:
-    """Remembered per database file, pair of waves (as imported: a wave's respondents never
-    change, and a wave imported again has a new import time), filters and minimum."""
-    stamps = cur.execute("SELECT list(imported_at ORDER BY wave_id) FROM waves "
-                         "WHERE wave_id IN (?, ?)", [id_a, id_b]).fetchone()[0]
-    path = cur.execute("SELECT path FROM duckdb_databases() "
-                       "WHERE database_name = current_database()").fetchone()[0]
-    key = (path, id_a, id_b, tuple(stamps or ()), _frozen(where_a), _frozen(where_b), k)
-    if key not in _RISKS:
-        if len(_RISKS) > 1000:
-            _RISKS.clear()
-        _RISKS[key] = _risk_now(cur, id_a, where_a, id_b, where_b, k)
-    return _RISKS[key]
-
-
-def _frozen(where) -> tuple:
-    return tuple(sorted((name, tuple(sorted(map(str, values))))
-                        for name, values in (where or {}).items()))
+    """Remembered (``views.once``) per database file, pair of waves (as imported: a wave's
+    respondents never change, and a wave imported again has a new import time), filters
+    and minimum: a page asks about the same pairs of waves many times."""
+    stamped = views.stamps(cur, [id_a, id_b])
+    key = None if stamped is None else \
+        ("risk", stamped[id_a], stamped[id_b], views.frozen(where_a), views.frozen(where_b), k)
+    return views.once(key, lambda: _risk_now(cur, id_a, where_a, id_b, where_b, k))
 
 
 def _risk_now(cur, id_a: int, where_a, id_b: int, where_b, k: int) -> bool:
@@ -156,24 +143,36 @@ def _risk_now(cur, id_a: int, where_a, id_b: int, where_b, k: int) -> bool:
 
 
 def _surely_apart(cur, sides: str, params: list, cols: str, k: int) -> bool:
-    """True when the two sides differ by k or more respondents, found cheaply.
+    """True when the two sides differ by k or more respondents, found cheaply (the caller
+    compares the sizes first: a count of the filter columns alone)."""
+    rows = sampled_rest(cur, f"SELECT NULL AS g, * FROM ({sides})", params, cols)
+    _, n_a, n_b, rest = rows[0] if rows else (None, 0, 0, 0)
+    return abs(n_a - n_b) >= k or rest >= k
+
+
+def sampled_rest(cur, sides: str, params: list, cols: str,
+                 groups: list[str] | None = None) -> list[tuple]:
+    """Per group ``g`` of ``sides`` (rows of ``side`` 'a' or 'b', a group ``g`` and the
+    score columns ``cols``; only ``groups`` when given): (g, size on a, size on b, a lower
+    bound of the respondents left unmatched).
 
     Respondents match only when all their scores match, so the unmatched rest is a sum
     over groups of equal scores, and any part of it is a lower bound: the difference in
     size, and the rest among respondents whose first two scores hash to a multiple of 16
-    (about 1/16 of them, grouped alone; the others are only counted). Waves of different
-    people are told apart here without grouping millions of rows (the caller compares the
-    sizes first: a count of the filter columns alone)."""
+    (about 1/16 of them, grouped by a hash of all their scores: merging never adds unmatched
+    ones; the others are only counted). Waves of different people are told apart here
+    without grouping millions of rows."""
     two = ", ".join(cols.split(", ")[:2])
-    n_a, n_b, rest = cur.execute(f"""
-        SELECT coalesce(sum(na), 0), coalesce(sum(nb), 0),
+    keep = f" WHERE g IN ({', '.join('?' * len(groups))})" if groups is not None else ""
+    return cur.execute(f"""
+        SELECT g, coalesce(sum(na), 0), coalesce(sum(nb), 0),
                coalesce(sum(na + nb - 2 * least(na, nb)) FILTER (WHERE h IS NOT NULL), 0)
-        FROM (SELECT h, count(*) FILTER (WHERE side = 'a') AS na,
+        FROM (SELECT g, h, count(*) FILTER (WHERE side = 'a') AS na,
                      count(*) FILTER (WHERE side = 'b') AS nb
-              FROM (SELECT side, CASE WHEN hash({two}) % 16 = 0 THEN hash({cols}) END AS h
-                    FROM ({sides}))
-              GROUP BY h)""", params).fetchone()
-    return abs(n_a - n_b) >= k or rest >= k
+              FROM (SELECT side, g, CASE WHEN hash({two}) % 16 = 0 THEN hash({cols}) END AS h
+                    FROM ({sides}){keep})
+              GROUP BY g, h)
+        GROUP BY g""", [*params, *(groups or [])]).fetchall()
 
 
 class _Side(NamedTuple):

@@ -14,7 +14,7 @@ from ..instrument import dimension_info
 from . import disclosure, item_matrix, views
 from .disclosure import ALL
 from .read import (NO_BIPOLAR, QueryError, Result, _dimension_note, _empty, _filters,
-                   _population_n, _verdicts_of, refused, wave_row, waves)
+                   _population_n, refused, wave_row, waves)
 from .schema import answers_table, pole_column, quote
 
 
@@ -62,9 +62,7 @@ def item_distribution(cur, dimension: str, wave: str | None = None, where: dict 
     if items.empty:
         raise QueryError(f"wave {info['name']!r} has no dimension {dimension!r}")
     bases = ["all", *(f"item:{i}" for i in items["item_id"])]
-    counts = item_matrix.dimension_counts(cur, info["wave_id"], where, dimension)
-    flags = [c for c in counts.columns if c.startswith(disclosure.FLAG)]
-    population = _verdicts_of(counts[[*flags, "g", *bases]], None, bases, k)[0]
+    population = item_matrix.dimension_verdict(cur, info["wave_id"], where, dimension, bases, k)
     n = _population_n(population)
     if (why := refused(population, k)) is not None:
         return Result(_empty(cols), k, n, message=why)

@@ -170,6 +170,13 @@ def dimension_counts(cur, wave_id: int, where, dimension: str) -> pd.DataFrame:
     return cells.cell_counts(cube, where, None, list(bases))
 
 
+def dimension_verdict(cur, wave_id: int, where, dimension: str, bases: list[str], k: int):
+    """The selection's verdict on ``bases`` (some of ``dimension_counts``'s columns)."""
+    counts = dimension_counts(cur, wave_id, where, dimension)
+    flags = [c for c in counts.columns if c.startswith(disclosure.FLAG)]
+    return _verdicts_of(counts[[*flags, "g", *bases]], None, list(bases), k)[0]
+
+
 def reliability(cur, wave: str | None = None, where: dict | None = None,
                 min_group_size: int | None = None,
                 instrument: Instrument | None = None, dimension: str | None = None) -> Result:
@@ -189,9 +196,7 @@ def reliability(cur, wave: str | None = None, where: dict | None = None,
     pairs = _shared(found)
     bases = _scale_bases(found, pairs)
     if dimension is not None and instrument is None:      # the Dimensions page: shared
-        counts = dimension_counts(cur, wave_id, where, dimension)
-        flags = [c for c in counts.columns if c.startswith(disclosure.FLAG)]
-        population = _verdicts_of(counts[[*flags, "g", *bases]], None, list(bases), k)[0]
+        population = dimension_verdict(cur, wave_id, where, dimension, list(bases), k)
     else:
         population, _ = _verdicts(cur, wave_id, where, None, bases, k, answers=True)
     n = _population_n(population)

@@ -110,15 +110,11 @@ def _filters(cur, where: dict[str, list[str]] | None) -> tuple[str, list]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def _cell_counts(cur, wave_id: int | list[int], where, by, bases: dict[str, str],
+def _cell_counts(cur, wave_id: int, where, by, bases: dict[str, str],
                  answers: bool = False) -> pd.DataFrame:
     """Base counts per combination of filter flags and group: the input of disclosure
-    control. A flag holds the respondent's value when it is in that filter, else NULL.
-    Given a list of waves (no answers join), one scan counts them all, with a ``wid``
-    column naming each row's wave."""
-    many = isinstance(wave_id, list)
-    ids = wave_id if many else [wave_id]
-    cols, params = ["r.wave_id AS wid"] if many else [], []
+    control. A flag holds the respondent's value when it is in that filter, else NULL."""
+    cols, params = [], []
     for i, (name, values) in enumerate((where or {}).items()):
         cond, cond_params = _condition(cur, name, values)
         if cond:
@@ -128,10 +124,9 @@ def _cell_counts(cur, wave_id: int | list[int], where, by, bases: dict[str, str]
     cols.append(f"{group_sql} AS g")
     aggs = [f"{sql} AS b{j}" for j, sql in enumerate(bases.values())]
     join = f"JOIN {answers_table(wave_id)} a ON a.rid = r.rid" if answers else ""
-    marks = ", ".join("?" * len(ids))
     frame = cur.execute(f"SELECT {', '.join(cols)}, {', '.join(aggs)} FROM respondents r "
-                        f"{join} WHERE r.wave_id IN ({marks}) GROUP BY ALL",
-                        [*params, *group_params, *ids]).df()
+                        f"{join} WHERE r.wave_id = ? GROUP BY ALL",
+                        [*params, *group_params, wave_id]).df()
     return frame.rename(columns={f"b{j}": name for j, name in enumerate(bases)})
 
 

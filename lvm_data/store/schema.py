@@ -19,7 +19,6 @@ from ..instrument import valid_identifier
 from ..settings import load_settings
 
 FIXED_ATTRIBUTES = ("department", "team", "role")
-SKETCH_TABLES = ("wave_sketches", "wave_sketch_info")   # store.sketch: re-export check
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);

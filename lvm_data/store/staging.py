@@ -9,6 +9,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from . import sketch
+
 
 def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = frozenset(),
           limit: int | None = None) -> int:
@@ -42,10 +44,9 @@ def sample_rows(cur, read_csv_fragment: str, params: list, limit: int = 2000) ->
 
 
 def drop_staging(cur) -> None:
-    cur.execute("DROP VIEW IF EXISTS staging; DROP TABLE IF EXISTS raw_staging; "
-                "DROP TABLE IF EXISTS clean; DROP TABLE IF EXISTS quality_flags; "
-                "DROP TABLE IF EXISTS staged_values; DROP TABLE IF EXISTS file_hashes; "
-                "DROP TABLE IF EXISTS file_hashes_items")
+    drop_raw(cur)
+    cur.execute("DROP TABLE IF EXISTS clean; DROP TABLE IF EXISTS quality_flags")
+    sketch.drop_file_hashes(cur)
 
 
 def drop_raw(cur) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import cells
+from ..single_flight import Flights
 from .disclosure import Verdict
 from .read import _dimension_bases, _raw_groups, _verdicts_of
 from .schema import wave_dimensions
@@ -35,17 +36,18 @@ class View:
     raw: pd.DataFrame | None
 
 
-_MEMO: dict[tuple, pd.DataFrame] = {}
-_PENDING: dict[tuple, threading.Event] = {}     # keys a thread is computing now
-_LOCK = threading.Lock()
+_MEMO: dict[tuple, object] = {}
+_LOCK = threading.Lock()            # guards _MEMO: every session's page run reads it
+_FLIGHTS = Flights()
 
 
-def _frozen(where) -> tuple:
+def frozen(where) -> tuple:
+    """Filters as a key: the same set of values whatever their order."""
     return tuple(sorted((name, tuple(sorted(map(str, values))))
                         for name, values in (where or {}).items()))
 
 
-def _stamps(cur, wave_ids: list[int]) -> dict[int, tuple] | None:
+def stamps(cur, wave_ids: list[int]) -> dict[int, tuple] | None:
     """Per wave: file, wave id, import time and size (a wave imported again differs), in one
     query; None for a database in memory (no file to name: nothing is kept)."""
     marks = ", ".join("?" * len(wave_ids))
@@ -59,55 +61,53 @@ def _stamps(cur, wave_ids: list[int]) -> dict[int, tuple] | None:
 
 
 def _copy(value):
-    """A copy the caller may change freely."""
+    """A copy the caller may change freely (plain values are returned as they are)."""
     if isinstance(value, pd.DataFrame):
         return value.copy()
     if isinstance(value, tuple):
         return tuple(Verdict(v.n.copy(), v.status.copy()) for v in value)
-    return list(value)
+    return list(value) if isinstance(value, list) else value
 
 
-def _claim(keys: dict) -> tuple[dict, dict]:
-    """What is remembered of ``keys``, and an event per missing key this thread computes;
-    waits while another thread computes any of them (one computation per key at a time)."""
-    while True:
-        with _LOCK:
-            have = {w: _MEMO[k] for w, k in keys.items() if k in _MEMO}
-            busy = [_PENDING[k] for w, k in keys.items() if w not in have and k in _PENDING]
-            if not busy:
-                mine = {k: threading.Event() for w, k in keys.items() if w not in have}
-                _PENDING.update(mine)
-                return have, mine
-        for event in busy:
-            event.wait()
+def _recalled(keys: dict) -> dict:
+    with _LOCK:
+        return {w: _MEMO[k] for w, k in keys.items() if k in _MEMO}
 
 
-def _remembered(stamps, wave_ids: list[int], what: tuple, compute) -> dict:
+def _keep(keys: dict, fresh: dict) -> None:
+    with _LOCK:
+        if len(_MEMO) + len(fresh) > MAX_VIEWS:
+            _MEMO.clear()
+        _MEMO.update({keys[w]: value for w, value in fresh.items()})
+
+
+def _remembered(stamped, wave_ids: list[int], what: tuple, compute) -> dict:
     """``compute(missing wave ids)`` -> value per wave, for the waves not remembered yet;
     copies out, so no caller can alter what the next one reads.
 
     Sessions asking for the same view together (every viewer's next click after an import)
     wait for the first one's computation instead of each scanning the wave."""
-    if stamps is None:
+    if stamped is None:
         return compute(wave_ids)
-    keys = {w: (*stamps[w], *what) for w in wave_ids}
-    have, mine = _claim(keys)
-    try:
-        missing = [w for w in wave_ids if w not in have]
-        if missing:
-            fresh = compute(missing)
-            have.update(fresh)
-            with _LOCK:
-                if len(_MEMO) + len(fresh) > MAX_VIEWS:
-                    _MEMO.clear()
-                _MEMO.update({keys[w]: value for w, value in fresh.items()})
-    finally:
-        with _LOCK:
-            for key in mine:
-                _PENDING.pop(key, None)
-        for event in mine.values():
-            event.set()
+    keys = {w: (*stamped[w], *what) for w in wave_ids}
+    have = _recalled(keys)
+    missing = {w: keys[w] for w in wave_ids if w not in have}
+    if missing:
+        with _FLIGHTS.one_at_a_time(missing.values()):
+            have.update(_recalled(missing))          # computed while this one waited
+            still = [w for w in missing if w not in have]
+            if still:
+                fresh = compute(still)
+                have.update(fresh)
+                _keep(keys, fresh)
     return {w: _copy(have[w]) for w in wave_ids}
+
+
+def once(key: tuple | None, compute):
+    """``compute()`` remembered under ``key`` (built from ``stamps``; None: not kept)."""
+    if key is None:
+        return compute()
+    return _remembered({0: key}, [0], (), lambda ids: {0: compute()})[0]
 
 
 def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
@@ -118,21 +118,21 @@ def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
     wave_ids = list(dict.fromkeys(int(w) for w in wave_ids))
     if not wave_ids:
         return {}
-    stamps = _stamps(cur, wave_ids)
-    dims = _remembered(stamps, wave_ids, ("dims",),
+    stamped = stamps(cur, wave_ids)
+    dims = _remembered(stamped, wave_ids, ("dims",),
                        lambda ids: {w: wave_dimensions(cur, [w]) for w in ids})
     attrs = cells.attributes(cur, by, where)
 
     def judged(ids):
-        cube = _remembered(stamps, ids, ("cube", attrs),
+        cube = _remembered(stamped, ids, ("cube", attrs),
                            lambda more: cells.cubes(cur, more, attrs, dims))
         out = {}
         for w in ids:
             bases = list(_dimension_bases(dims[w]))
             out[w] = _verdicts_of(cells.cell_counts(cube[w], where, by, bases), by, bases, k)
         return out
-    verdicts = _remembered(stamps, wave_ids, ("verdicts", by, _frozen(where), k), judged)
-    sums = _remembered(stamps, wave_ids, ("sums", by, _frozen(where)),
+    verdicts = _remembered(stamped, wave_ids, ("verdicts", by, frozen(where), k), judged)
+    sums = _remembered(stamped, wave_ids, ("sums", by, frozen(where)),
                        lambda ids: _sums(cur, ids, by, where, dims)) if raw else {}
     return {w: View(tuple(dims[w]), *verdicts[w], sums.get(w)) for w in wave_ids}
 
@@ -161,5 +161,5 @@ def _wave_rows(raw: pd.DataFrame, wave_id: int, dims: list[str]) -> pd.DataFrame
 
 def remembered(cur, wave_id: int, what: tuple, compute) -> pd.DataFrame:
     """Any other frame about one wave (``compute()``), remembered like the views."""
-    return _remembered(_stamps(cur, [wave_id]), [wave_id], what,
+    return _remembered(stamps(cur, [wave_id]), [wave_id], what,
                        lambda ids: {wave_id: compute()})[wave_id]

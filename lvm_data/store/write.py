@@ -19,8 +19,7 @@ from . import demo, participation, sketch
 from .schema import FIXED_ATTRIBUTES as FIXED
 from .quality import TABLES as QUALITY_TABLES
 from .staging import quote_key
-from .schema import SKETCH_TABLES, answers_table, ensure_attribute, ensure_dimension, \
-    pole_column, quote
+from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
 
 
 @dataclass
@@ -308,7 +307,8 @@ def remove_wave(cur, name: str) -> int:
     n = cur.execute("DELETE FROM respondents WHERE wave_id = ?", [wave_id]).fetchone()[0]
     demo.forget(cur, wave_id)
     participation.forget(cur, wave_id)
-    for table in ("items", "waves", *QUALITY_TABLES, *SKETCH_TABLES):
+    sketch.forget(cur, wave_id)
+    for table in ("items", "waves", *QUALITY_TABLES):
         cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
     cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
     return int(n)
