@@ -121,7 +121,9 @@ def check_log(c) -> None:
     """Every request carrying a server's cookie reached that server, the websockets and the
     uploads included (nginx's access log, with the upstream address)."""
     addr = {f"s{i + 1}": u.removeprefix("http://") for i, u in enumerate(c.servers)}
-    lines = [r for r in c.access_lines() if r["cookie"] in addr]
+    def complete(rows):
+        return {r["cookie"] for r in rows if "/_stcore/stream" in r["request"]} >= set(addr)
+    lines = [r for r in c.access_lines(until=complete) if r["cookie"] in addr]
     for r in lines:
         assert r["upstream"] == addr[r["cookie"]], r
     for kind in ("/_stcore/stream", "/_stcore/upload_file"):
@@ -193,6 +195,7 @@ def test_a_server_down_hands_its_visitors_to_another(tmp_path):
             cookies = answer.headers.get_all("Set-Cookie")
             assert [c for c in cookies if c.startswith(f"{COOKIE}=")][0].startswith(
                 f"{COOKIE}=s2;")
-        upstreams = [r["upstream"] for r in c.access_lines() if r["cookie"] == "s1"]
+        rows = c.access_lines(until=lambda rows: any(r["cookie"] == "s1" for r in rows))
+        upstreams = [r["upstream"] for r in rows if r["cookie"] == "s1"]
         assert upstreams[-1] == (f"{c.servers[0]}, {c.servers[1]}"   # tried s1, then s2
                                  .replace("http://", ""))

@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,14 +90,19 @@ class Cluster:
     def access_log(self) -> Path:
         return self.tmp / "access.log"
 
-    def access_lines(self) -> list[dict]:
+    def access_lines(self, until=None, timeout: float = 10.0) -> list[dict]:
         """nginx's access log as dicts: request, status, upstream (the addresses tried,
-        comma-separated, as nginx writes them), cookie."""
-        rows = []
-        for line in self.access_log.read_text(errors="replace").splitlines():
-            if m := _LOG_LINE.search(line):
-                rows.append(m.groupdict())
-        return rows
+        comma-separated, as nginx writes them), cookie. nginx writes a line only after the
+        response has gone out (a websocket's when it closes), so a caller that has just been
+        answered passes ``until`` (rows -> bool) and the log is re-read until it holds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = [m.groupdict() for line in
+                    self.access_log.read_text(errors="replace").splitlines()
+                    if (m := _LOG_LINE.search(line))]
+            if until is None or until(rows) or time.monotonic() > deadline:
+                return rows
+            time.sleep(0.05)
 
 
 _LOG_LINE = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d+) upstream=(?P<upstream>.*) '
