@@ -168,3 +168,45 @@ def test_trends_leave_out_a_wave_a_few_people_apart(survey, tmp_path, con):
     assert any("spring-reexport is left out" in w.value for w in at.warning)
     specs = " ".join(c.proto.spec for c in at.get("plotly_chart"))
     assert "autumn" in specs and "spring-reexport" not in specs
+
+
+def at_one_end(n: int, high: bool, first: int) -> list[dict]:
+    """``n`` respondents at one end of every pole: reverse-keyed items answered the other way,
+    so every pole score is 5 (or 1), 2 from the middle of the 1-5 scale."""
+    top, bottom = (5, 1) if high else (1, 5)
+    return [{"Respondent ID": f"x{first + i}", "Department": "D", "Team": "T", "Role": "IC",
+             **{item.id: bottom if item.reverse else top for item in ITEMS}} for i in range(n)]
+
+
+def two_waves(tmp_path, con, one: list[dict], two: list[dict]) -> None:
+    for name, rows, day in (("one", one, 1), ("two", two, 2)):
+        ingest.import_file(con, write_plain(tmp_path / f"{name}.csv", rows),
+                           ingest.Options(wave=name, as_new_wave=True,
+                                          wave_date=date(2025, 3, day)))
+
+
+@pytest.mark.parametrize("extra_one, extra_two", [((4, True), (0, True)),
+                                                  ((2, True), (2, False))])
+def test_a_few_people_at_the_ends_of_the_scale_are_still_caught(tmp_path, con, extra_one,
+                                                                 extra_two):
+    """Four people apart (k = 5), each at an end of the scale: every pole sum moves by
+    4 x 2 = 8, the most fewer than five people can move it. The first, cheap look at the
+    sums must leave this pair to the exact check, which catches it."""
+    base = people(12, seed=1)
+    two_waves(tmp_path, con, base + at_one_end(*extra_one, first=0),
+              base + at_one_end(*extra_two, first=10))
+    assert sum(waves(con).values()) == 24 + extra_one[0] + extra_two[0]   # none dropped
+    assert store.crosswave.risky_pairs(con.cursor()) == [("one", "two")]
+
+
+def test_waves_of_other_people_are_told_apart_by_their_sums(tmp_path, con, monkeypatch):
+    """Thirty people at the top against thirty at the bottom: the same size, and every pole
+    sum 30 x 2 - 30 x (-2) = 120 apart, far beyond 8. No scan of the respondents' scores is
+    needed to tell that they are not a re-export."""
+    two_waves(tmp_path, con, at_one_end(30, True, 0), at_one_end(30, False, 100))
+
+    def scanned(*args, **kwargs):
+        raise AssertionError("the scores were scanned")
+    monkeypatch.setattr(store.crosswave, "sampled_rest", scanned)
+    assert store.crosswave.risky_pairs(con.cursor()) == []
+    assert store.crosswave.risky_pairs(con.cursor(), by="department") == []

@@ -92,16 +92,17 @@ def _side_sql(cur, wave_id: int, where, side: str, cols: str) -> tuple[str, list
             [wave_id, *params])
 
 
-def differencing_risk(cur, a, b, k: int) -> str | None:
+def differencing_risk(cur, a, b, k: int, by: str | None = None) -> str | None:
     """Why two waves must not be compared, or None.
 
     Respondents with identical scores in both waves cancel out of the difference, whoever
     they are; when the rest number 1..k-1, the difference is those few people's answers.
+    ``by`` only says which remembered sums a first, cheap look may read (``_sums_apart``).
     """
     wave_a, wave_b = wave_row(cur, a.wave), wave_row(cur, b.wave)
     if wave_a["wave_id"] == wave_b["wave_id"]:
         return None
-    if not _risky(cur, wave_a["wave_id"], a.where, wave_b["wave_id"], b.where, k):
+    if not _risky(cur, wave_a["wave_id"], a.where, wave_b["wave_id"], b.where, k, by):
         return None
     return (f"Waves {wave_a['name']} and {wave_b['name']} hold the same answers for all "
             f"but fewer than {k} respondents, so their difference would show those few "
@@ -109,17 +110,17 @@ def differencing_risk(cur, a, b, k: int) -> str | None:
             "page.")
 
 
-def _risky(cur, id_a: int, where_a, id_b: int, where_b, k: int) -> bool:
+def _risky(cur, id_a: int, where_a, id_b: int, where_b, k: int, by=None) -> bool:
     """Remembered (``views.once``) per database file, pair of waves (as imported: a wave's
     respondents never change, and a wave imported again has a new import time), filters
     and minimum: a page asks about the same pairs of waves many times."""
     stamped = views.stamps(cur, [id_a, id_b])
     key = None if stamped is None else \
         ("risk", stamped[id_a], stamped[id_b], views.frozen(where_a), views.frozen(where_b), k)
-    return views.once(key, lambda: _risk_now(cur, id_a, where_a, id_b, where_b, k))
+    return views.once(key, lambda: _risk_now(cur, id_a, where_a, id_b, where_b, k, by))
 
 
-def _risk_now(cur, id_a: int, where_a, id_b: int, where_b, k: int) -> bool:
+def _risk_now(cur, id_a: int, where_a, id_b: int, where_b, k: int, by=None) -> bool:
     ids = [id_a, id_b]
     cols = ", ".join(pole_column(d, p) for d in wave_dimensions(cur, ids)
                      for p in ("leadership", "management"))
@@ -130,7 +131,8 @@ def _risk_now(cur, id_a: int, where_a, id_b: int, where_b, k: int) -> bool:
     sides, params = f"{sql_a} UNION ALL {sql_b}", [*params_a, *params_b]
     sizes = [population(cur, [wave_id], where) for wave_id, where in ((id_a, where_a),
                                                                       (id_b, where_b))]
-    if abs(sizes[0] - sizes[1]) >= k or _surely_apart(cur, sides, params, cols, k):
+    if abs(sizes[0] - sizes[1]) >= k or _sums_apart(cur, id_a, where_a, id_b, where_b, k, by) \
+            or _surely_apart(cur, sides, params, cols, k):
         return False
     # scores compared by one hash of the pole columns (see ``_identical_rows``)
     shared, n_a, n_b = cur.execute(f"""
@@ -140,6 +142,42 @@ def _risk_now(cur, id_a: int, where_a, id_b: int, where_b, k: int) -> bool:
               FROM ({sides}) GROUP BY hash({cols}))""", params).fetchone()
     rest = (n_a - shared) + (n_b - shared)
     return bool(shared) and 0 < rest < k
+
+
+def _sums_apart(cur, id_a: int, where_a, id_b: int, where_b, k: int, by=None) -> bool:
+    """True when the two sides' per-dimension counts or pole sums (the remembered sums the
+    pages read anyway, ``views.sums``) prove k or more respondents unmatched.
+
+    Matched respondents have equal scores, so only the unmatched move a count or a sum:
+    each moves a count by one and a sum, measured from the middle c of the scale, by at
+    most h, half its width (a score is a mean of answers on the scale). Fewer than k
+    unmatched move a count by k - 1 at most and such a sum by (k - 1) h; anything beyond
+    (with room for rounding) means k or more. Any grouping's sums add up to the
+    selection's, so the caller's grouping (``by``) saves a scan."""
+    lo, hi = cur.execute("SELECT min(scale_min), max(scale_max) FROM waves "
+                         "WHERE wave_id IN (?, ?)", [id_a, id_b]).fetchone()
+    centre, half = (lo + hi) / 2, (hi - lo) / 2
+    a, b = (_totals(views.sums(cur, [w], by, where)[w], centre)
+            for w, where in ((id_a, where_a), (id_b, where_b)))
+    for dim in set(a) | set(b):
+        (n_a, *s_a), (n_b, *s_b) = a.get(dim, (0, 0.0, 0.0)), b.get(dim, (0, 0.0, 0.0))
+        if abs(n_a - n_b) >= k:
+            return True
+        for x, y in zip(s_a, s_b):
+            room = 1e-9 * (abs(x) + abs(y) + (n_a + n_b) * max(abs(lo), abs(hi))) + 1e-9
+            if abs(x - y) > (k - 1) * half + room:
+                return True
+    return False
+
+
+def _totals(raw, centre: float) -> dict[str, tuple[int, float, float]]:
+    """Per dimension: respondents scored, and the sums of both poles less the centre."""
+    out: dict[str, tuple[int, float, float]] = {}
+    for dim, n, lead, man in zip(raw["dimension"], raw["n"], raw["leadership"],
+                                 raw["management"]):
+        m, x, y = out.get(dim, (0, 0.0, 0.0))
+        out[dim] = (m + int(n), x + (lead - centre) * n, y + (man - centre) * n)
+    return out
 
 
 def _surely_apart(cur, sides: str, params: list, cols: str, k: int) -> bool:
@@ -180,11 +218,13 @@ class _Side(NamedTuple):
     where: dict | None
 
 
-def risky_pairs(cur, where: dict | None = None,
-                min_group_size: int | None = None) -> list[tuple[str, str]]:
+def risky_pairs(cur, where: dict | None = None, min_group_size: int | None = None,
+                by: str | None = None) -> list[tuple[str, str]]:
     """Consecutive waves (oldest first) that differ by 1..k-1 respondents within the filters:
     a trend line across them would show those few people's answers."""
     k = disclosure.minimum(cur, min_group_size)
-    names = [str(n) for n in waves(cur)["wave"]]
+    table = waves(cur)
+    names = [str(n) for n in table["wave"]]
+    views.sums(cur, [int(w) for w in table["wave_id"]], by, where)   # one scan for all
     return [(old, new) for old, new in zip(names, names[1:])
-            if differencing_risk(cur, _Side(new, where), _Side(old, where), k)]
+            if differencing_risk(cur, _Side(new, where), _Side(old, where), k, by)]

@@ -302,7 +302,7 @@ def trends(cur, by: str | None = None, where: dict | None = None,
     if table_waves.empty:
         return Result(_empty(cols), k, message="No waves imported yet.")
     parts, n, cells, hidden, notes = [], 0, 0, 0, []
-    pairs = risky_pairs(cur, where, k)
+    pairs = risky_pairs(cur, where, k, by)
     repeated = {new for _, new in pairs}
     ids = [int(i) for i in table_waves["wave_id"]]
     if not wave_dimensions(cur, ids):

@@ -119,8 +119,7 @@ def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
     if not wave_ids:
         return {}
     stamped = stamps(cur, wave_ids)
-    dims = _remembered(stamped, wave_ids, ("dims",),
-                       lambda ids: {w: wave_dimensions(cur, [w]) for w in ids})
+    dims = _dimensions(cur, stamped, wave_ids)
     attrs = cells.attributes(cur, by, where)
 
     def judged(ids):
@@ -132,9 +131,25 @@ def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
             out[w] = _verdicts_of(cells.cell_counts(cube[w], where, by, bases), by, bases, k)
         return out
     verdicts = _remembered(stamped, wave_ids, ("verdicts", by, frozen(where), k), judged)
-    sums = _remembered(stamped, wave_ids, ("sums", by, frozen(where)),
-                       lambda ids: _sums(cur, ids, by, where, dims)) if raw else {}
-    return {w: View(tuple(dims[w]), *verdicts[w], sums.get(w)) for w in wave_ids}
+    rows = sums(cur, wave_ids, by, where, stamped, dims) if raw else {}
+    return {w: View(tuple(dims[w]), *verdicts[w], rows.get(w)) for w in wave_ids}
+
+
+def _dimensions(cur, stamped, wave_ids: list[int]) -> dict[int, list[str]]:
+    return _remembered(stamped, wave_ids, ("dims",),
+                       lambda ids: {w: wave_dimensions(cur, [w]) for w in ids})
+
+
+def sums(cur, wave_ids: list[int], by: str | None, where: dict | None, stamped=None,
+         dims: dict | None = None) -> dict[int, pd.DataFrame]:
+    """Each wave's raw group rows (``read._raw_groups``) without the disclosure verdicts:
+    for checks that look at whole waves, never for showing a figure."""
+    wave_ids = list(dict.fromkeys(int(w) for w in wave_ids))
+    if dims is None:                     # not called from ``views``, which has both
+        stamped = stamps(cur, wave_ids)
+        dims = _dimensions(cur, stamped, wave_ids)
+    return _remembered(stamped, wave_ids, ("sums", by, frozen(where)),
+                       lambda ids: _sums(cur, ids, by, where, dims))
 
 
 def view(cur, wave_id: int, by: str | None, where: dict | None, k: int,
