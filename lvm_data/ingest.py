@@ -22,7 +22,7 @@ from .instrument import Codebook, Instrument, load_default
 from .import_report import Report
 from .limits import Limits, check_shape, load_limits
 from .mapping_rules import free_text_reason, is_personal_id
-from .store import staging, write
+from .store import facts, staging, write
 from .store import quality as quality_store
 
 Progress = Callable[[float, str], None]
@@ -331,6 +331,7 @@ def import_file(con, path: str | Path, options: Options | None = None,
     cur.execute("BEGIN TRANSACTION")
     prepared = None
     try:
+        facts.forget()
         prepared = prepare(cur, path, options, progress, typed_read=False)
         if dry_run:
             cur.execute("ROLLBACK")
@@ -342,6 +343,7 @@ def import_file(con, path: str | Path, options: Options | None = None,
         cur.execute("ROLLBACK")
         raise
     finally:
+        facts.forget()
         if prepared is not None:
             prepared.layout.cleanup()
         cur.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import ingest, ingest_store, reexport, tempfiles
 from .import_report import Summary
 from .limits import load_limits
-from .store import session, staging, write
+from .store import facts, session, staging, write
 
 
 def import_into(db_path, path: str | Path, options: ingest.Options | None = None,
@@ -39,14 +39,15 @@ def import_into(db_path, path: str | Path, options: ingest.Options | None = None
         with session.attached(cur, db_path):
             rid_shift, _ = write.next_ids(cur)
             prepared.report.repeats = reexport.detect(cur, prepared.plan)
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                summary = ingest_store.store_prepared(cur, prepared, options, progress,
-                                                      rid_shift)
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+            with facts.changing():
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    summary = ingest_store.store_prepared(cur, prepared, options, progress,
+                                                          rid_shift)
+                    cur.execute("COMMIT")
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
     finally:
         if prepared is not None:
             prepared.layout.cleanup()

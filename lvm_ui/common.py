@@ -77,7 +77,8 @@ def connected():
         notice.info("Waiting for the database: an import or a command is writing to it. "
                     "The page shows the new data as soon as it is done.",
                     icon=":material/hourglass_top:")
-    with store.session.briefly(path, linger=LINGER_SECONDS, waiting=waiting) as con:
+    with store.session.briefly(path, linger=LINGER_SECONDS, waiting=waiting) as con, \
+            store.facts.held():              # while the file is held, small facts hold too
         notice.empty()
         _run.con, _run.path = con, path
         try:

@@ -5,6 +5,8 @@ or deleted (``meta.sample_retired``), an empty database stays empty after a rest
 """
 from __future__ import annotations
 
+from . import facts
+
 SCHEMA = "CREATE TABLE IF NOT EXISTS demo_waves (wave_id INTEGER PRIMARY KEY);\n"
 RETIRED = "sample_retired"
 
@@ -16,9 +18,9 @@ def mark(cur, wave_name: str) -> None:
 
 def names(cur) -> list[str]:
     """Names of the demo waves, oldest first."""
-    rows = cur.execute("SELECT w.name FROM waves w JOIN demo_waves d USING (wave_id) "
-                       "ORDER BY w.wave_date, w.wave_id").fetchall()
-    return [r[0] for r in rows]
+    return facts.recall(("demo",), lambda: [r[0] for r in cur.execute(
+        "SELECT w.name FROM waves w JOIN demo_waves d USING (wave_id) "
+        "ORDER BY w.wave_date, w.wave_id").fetchall()])
 
 
 def forget(cur, wave_id: int) -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import scoring
 from ..instrument import dimension_info
-from . import disclosure
+from . import disclosure, facts
 from .disclosure import ALL, FLAG, Verdict
 from .schema import answers_table, attribute_names, pole_column, quote, wave_dimensions
 
@@ -41,10 +41,10 @@ class Result:
 
 
 def waves(cur) -> pd.DataFrame:
-    return cur.execute(
+    return facts.recall(("waves",), lambda: cur.execute(
         "SELECT name AS wave, wave_date, imported_at, respondents, tool, source, "
         "scale_name, scale_min, scale_max, wave_id FROM waves "
-        "ORDER BY wave_date, imported_at, wave_id").df()
+        "ORDER BY wave_date, imported_at, wave_id").df())
 
 
 def wave_row(cur, wave: str | None) -> dict:
@@ -52,7 +52,8 @@ def wave_row(cur, wave: str | None) -> dict:
     sql = ("SELECT wave_id, name, scale_min, scale_max, scale_labels FROM waves "
            + ("WHERE name = ? " if wave is not None else "")
            + "ORDER BY wave_date DESC, imported_at DESC, wave_id DESC LIMIT 1")
-    row = cur.execute(sql, [wave] if wave is not None else []).fetchone()
+    row = facts.recall(("wave", wave), lambda: cur.execute(
+        sql, [wave] if wave is not None else []).fetchone())
     if row is None:
         raise QueryError(f"no wave named {wave!r}" if wave is not None else
                          "the database holds no survey data yet: import a file first")

@@ -17,6 +17,7 @@ import duckdb
 
 from ..instrument import valid_identifier
 from ..settings import load_settings
+from . import facts
 
 FIXED_ATTRIBUTES = ("department", "team", "role")
 
@@ -103,7 +104,7 @@ def _ensure_schema(con) -> None:
         row = None
     if row is not None and row[0] == stamp:
         return
-    with _lock:
+    with _lock, facts.changing():
         con.execute(ddl)
         _seed_attributes(con)
         _record_minimum(con)
@@ -122,6 +123,10 @@ def _record_minimum(con) -> None:
 
 
 def recorded_minimum(cur) -> int | None:
+    return facts.recall(("minimum",), lambda: _recorded_minimum(cur))
+
+
+def _recorded_minimum(cur) -> int | None:
     row = cur.execute("SELECT value FROM meta WHERE key = 'min_group_size'").fetchone()
     return int(row[0]) if row else None
 
@@ -130,8 +135,9 @@ def set_minimum(cur, k: int) -> int | None:
     """Record a new organisation minimum (an explicit admin act); returns the old one."""
     if not isinstance(k, int) or isinstance(k, bool) or k < 2:
         raise ValueError("the anonymity minimum must be a whole number of at least 2")
-    old = recorded_minimum(cur)
-    cur.execute("INSERT OR REPLACE INTO meta VALUES ('min_group_size', ?)", [str(k)])
+    old = _recorded_minimum(cur)
+    with facts.changing():
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('min_group_size', ?)", [str(k)])
     return old
 
 
@@ -142,17 +148,18 @@ def _seed_attributes(con) -> None:
 
 
 def attribute_names(cur) -> list[str]:
-    rows = cur.execute("SELECT name FROM attributes ORDER BY position, name").fetchall()
-    return [r[0] for r in rows]
+    return facts.recall(("attributes",), lambda: [r[0] for r in cur.execute(
+        "SELECT name FROM attributes ORDER BY position, name").fetchall()])
 
 
 def ensure_attribute(cur, name: str, label: str) -> None:
     """Extra attribute columns become real columns so filters stay fast."""
     if name in attribute_names(cur):
         return
-    cur.execute(f"ALTER TABLE respondents ADD COLUMN {quote(name)} VARCHAR")
-    pos = cur.execute("SELECT coalesce(max(position), 0) + 1 FROM attributes").fetchone()[0]
-    cur.execute("INSERT INTO attributes VALUES (?, ?, ?)", [name, label, pos])
+    with facts.changing():
+        cur.execute(f"ALTER TABLE respondents ADD COLUMN {quote(name)} VARCHAR")
+        pos = cur.execute("SELECT coalesce(max(position), 0) + 1 FROM attributes").fetchone()[0]
+        cur.execute("INSERT INTO attributes VALUES (?, ?, ?)", [name, label, pos])
 
 
 def ensure_dimension(cur, name: str) -> None:
@@ -170,7 +177,7 @@ def wave_dimensions(cur, wave_ids: list[int]) -> list[str]:
     balance and archetypes are about. A custom dimension with a single pole (a plain scale,
     for reliability) is left out here; ``scale_dimensions`` lists every dimension."""
     marks = ", ".join("?" * len(wave_ids))
-    rows = cur.execute(f"SELECT dimension FROM items WHERE wave_id IN ({marks}) "
-                       "GROUP BY dimension HAVING count(DISTINCT pole) = 2 "
-                       "ORDER BY min(position), dimension", wave_ids).fetchall()
-    return [r[0] for r in rows]
+    return facts.recall(("dimensions", *wave_ids), lambda: [r[0] for r in cur.execute(
+        f"SELECT dimension FROM items WHERE wave_id IN ({marks}) "
+        "GROUP BY dimension HAVING count(DISTINCT pole) = 2 "
+        "ORDER BY min(position), dimension", wave_ids).fetchall()])

@@ -15,7 +15,7 @@ import pandas as pd
 from ..instrument import Instrument
 from ..keyfile import keyed_hash
 from ..scoring import min_answered
-from . import demo, participation, sketch
+from . import demo, facts, participation, sketch
 from .schema import FIXED_ATTRIBUTES as FIXED
 from .quality import TABLES as QUALITY_TABLES
 from .staging import quote_key
@@ -287,14 +287,15 @@ def _insert_respondents(cur, wave_id: int, plan: Plan, instrument: Instrument,
 
 
 def delete_wave(cur, name: str) -> int:
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        n = remove_wave(cur, name)
-        demo.retire(cur)                  # the user has deleted something: no sample again
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
+    with facts.changing():
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            n = remove_wave(cur, name)
+            demo.retire(cur)              # the user has deleted something: no sample again
+            cur.execute("COMMIT")
+        except Exception:
+            cur.execute("ROLLBACK")
+            raise
     return n
 
 
@@ -304,6 +305,7 @@ def remove_wave(cur, name: str) -> int:
     if row is None:
         raise ValueError(f"no wave named {name!r}")
     wave_id = row[0]
+    facts.forget()
     n = cur.execute("DELETE FROM respondents WHERE wave_id = ?", [wave_id]).fetchone()[0]
     demo.forget(cur, wave_id)
     participation.forget(cur, wave_id)
@@ -320,5 +322,6 @@ def rename_wave(cur, old: str, new: str) -> None:
         raise ValueError("a wave name must be 1 to 100 characters")
     if cur.execute("SELECT 1 FROM waves WHERE name = ?", [new]).fetchone():
         raise ValueError(f"a wave named {new!r} already exists")
+    facts.forget()
     if cur.execute("UPDATE waves SET name = ? WHERE name = ?", [new, old]).fetchone()[0] == 0:
         raise ValueError(f"no wave named {old!r}")
