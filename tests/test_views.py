@@ -165,3 +165,23 @@ def test_sessions_asking_together_share_one_computation(three_waves):
         views.remembered(cur, wave, ("failing",), fail)
     assert views.remembered(cur, wave, ("failing",), compute)["x"].tolist() == [1, 2, 3]
     assert views._FLIGHTS.idle()
+
+
+def test_long_rows_from_the_wide_sums_by_hand():
+    """Sums per group and dimension to one row per group x dimension counted on (by hand:
+    A has 2 people on d0 with pole sums 8 and 4, on a 1-5 scale; B has nobody on d0)."""
+    import numpy as np
+    from lvm_data.store.read import _long
+    wide = pd.DataFrame({"group": ["A", "B"], "smin": [1.0, 1.0], "smax": [5.0, 5.0],
+                         "span": [4.0, 4.0], "n0": [2, 0], "l0": [8.0, 0.0], "m0": [4.0, 0.0],
+                         "q0": [0.5, np.nan], "n1": [1, 3], "l1": [5.0, 6.0], "m1": [1.0, 9.0],
+                         "q1": [np.nan, 1.0]})
+    out = _long(wide, ["group"], ["d0", "d1"])
+    assert list(zip(out["group"], out["dimension"], out["order"], out["n"])) == [
+        ("A", "d0", 0, 2), ("A", "d1", 1, 1), ("B", "d1", 1, 3)]
+    assert list(out["leadership"]) == [4.0, 5.0, 2.0]
+    assert list(out["management"]) == [2.0, 1.0, 3.0]
+    assert list(out["orientation"]) == [50.0, 100.0, -25.0]      # 100 (l - m) / n / span
+    assert list(out["balance"]) == [50.0, 50.0, 37.5]            # 100 ((l+m)/2/n - 1) / 4
+    assert out["orientation_sd"].tolist()[::2] == [12.5, 25.0] and out["orientation_sd"].isna()[1]
+    assert list(out["midpoint"]) == [3.0, 3.0, 3.0]
