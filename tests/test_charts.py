@@ -499,3 +499,16 @@ def test_trend_bands_only_for_three_lines_or_fewer():
     assert len([t for t in three.data if t.fill == "toself"]) == 3
     assert fig.layout.yaxis.title.text == ("Vision vs Execution: orientation<br>"
                                            "(−100 management … +100 leadership)")
+
+
+def test_every_figure_has_the_dashboard_template_even_if_the_default_changes(monkeypatch):
+    """The template comes with plotly's default (cheap); if something in the process has
+    changed the default since, ``apply_layout`` still sets the dashboard's own."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from lvm_data.charts import style
+    assert empty_figure().layout.template == style.TEMPLATE
+    monkeypatch.setattr(pio.templates, "default", "plotly")
+    fig = style.apply_layout(go.Figure())
+    assert fig.layout.template == style.TEMPLATE
+    assert fig.layout.template.layout.paper_bgcolor == "white"
