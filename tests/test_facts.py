@@ -11,7 +11,7 @@ import pytest
 from conftest import write_plain
 from lvm_data import ingest, store
 from lvm_data.instrument import load_default
-from lvm_data.store import facts, schema
+from lvm_data.store import facts, schema, views
 
 ITEMS = load_default().items
 
@@ -54,7 +54,8 @@ def test_each_fact_is_read_once_within_a_run(spring):
             store.recorded_minimum(counting)
             schema.wave_dimensions(counting, [1])
             store.demo.names(counting)
-    assert counting.statements == 6
+            views.stamps(counting, [1])
+    assert counting.statements == 7
 
 
 def test_outside_a_run_nothing_is_remembered(spring):
@@ -80,11 +81,14 @@ def test_every_write_in_the_run_is_seen_by_the_rest_of_it(spring, tmp_path):
         assert list(store.waves(cur)["wave"]) == ["spring"]
         add_wave(tmp_path, spring, "autumn", 2, 9)
         assert list(store.waves(cur)["wave"]) == ["spring", "autumn"]
+        autumn = int(store.wave_row(cur, "autumn")["wave_id"])
+        assert views.stamps(cur, [autumn])[autumn][3] == 6          # its respondents
         assert store.wave_row(cur, None)["name"] == "autumn"
         store.rename_wave(cur, "autumn", "fall")
         assert store.wave_row(cur, None)["name"] == "fall"
         store.delete_wave(cur, "fall")
         assert list(store.waves(cur)["wave"]) == ["spring"]
+        assert views.stamps(cur, [autumn])[autumn][3] is None        # no such wave now
         store.set_minimum(cur, 7)
         assert store.recorded_minimum(cur) == 7
         schema.ensure_attribute(cur, "tenure_band", "Tenure band")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import cells
+from . import cells, facts
 from ..single_flight import Flights
 from .disclosure import Verdict
 from .read import _dimension_bases, _raw_groups, _verdicts_of
@@ -51,9 +51,10 @@ def stamps(cur, wave_ids: list[int]) -> dict[int, tuple] | None:
     """Per wave: file, wave id, import time and size (a wave imported again differs), in one
     query; None for a database in memory (no file to name: nothing is kept)."""
     marks = ", ".join("?" * len(wave_ids))
-    rows = cur.execute(f"SELECT d.path, w.wave_id, w.imported_at, w.respondents "
-                       f"FROM duckdb_databases() d LEFT JOIN waves w ON w.wave_id IN ({marks}) "
-                       "WHERE d.database_name = current_database()", wave_ids).fetchall()
+    rows = facts.recall(("stamps", *wave_ids), lambda: cur.execute(
+        f"SELECT d.path, w.wave_id, w.imported_at, w.respondents "
+        f"FROM duckdb_databases() d LEFT JOIN waves w ON w.wave_id IN ({marks}) "
+        "WHERE d.database_name = current_database()", wave_ids).fetchall())
     if not rows or rows[0][0] is None:
         return None
     found = {int(w): (path, int(w), str(t), n) for path, w, t, n in rows if w is not None}
