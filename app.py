@@ -2,7 +2,9 @@
 
 Run with ``streamlit run app.py``. The filters are drawn here, once, so they appear on
 every page and live in the URL; each page only reads them (``lvm_ui.filters.current``),
-asks ``lvm_data`` for anonymity-checked results and renders them. Page scripts live in
+asks ``lvm_data`` for anonymity-checked results and renders them (on a session's first
+run with a bare address the page runs before the filters are drawn, so its first chart
+reaches the browser sooner: ``lvm_ui.filters.opening``). Page scripts live in
 ``pages/``; each starts with ``lvm_ui.entry.ensure_entrypoint()`` so a deep link opened
 first after a server start still runs this file (see that module for why).
 """
@@ -70,13 +72,21 @@ def main() -> None:
                 page.run()
             notice = st.container()
             demo_banner.show(con.cursor())
-            filters.sidebar(con.cursor())
+            side = st.sidebar.container()          # the filters' place, drawn now or below
+            if (opened := filters.opening(con.cursor())) is not None:
+                try:                               # a first visit: page, then filters
+                    page.run()
+                finally:
+                    filters.sidebar(con.cursor(), side, opened)
+            else:
+                filters.sidebar(con.cursor(), side)
         except SettingsError as exc:
             st.error(f"The settings file cannot be used: {common.md(exc)}", icon=":material/error:")
             st.stop()
         gate.sidebar_note(viewer)
         link = st.sidebar.container()
-        page.run()
+        if opened is None:
+            page.run()
         bound.render_notices(notice)
         filters.share_link(link, page.url_path)
         if viewer.admin:

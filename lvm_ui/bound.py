@@ -36,6 +36,10 @@ def is_locked(key: str) -> bool:
     return key in st.session_state.get(_LOCKED, {})
 
 
+def any_locked() -> bool:
+    return bool(st.session_state.get(_LOCKED))
+
+
 def _locked(label: str, key: str, box) -> list[str] | None:
     """The fixed values of a locked key, drawn as a disabled widget; None when not locked.
     URL values outside them are reported and dropped: they could only widen the view."""

@@ -227,6 +227,19 @@ def chart(fig, name: str, key: str | None = None) -> None:
     st.plotly_chart(fig, config=charts.chart_config(name), key=key)
 
 
+@st.cache_resource(max_entries=200, show_spinner=False)
+def _figure(builder: str, *args):
+    return getattr(charts, builder)(*args)
+
+
+def figure(builder: str, *args):
+    """``charts.<builder>(*args)``, built once per distinct input and then shared by every
+    session: building a plotly figure (validation of every property) was most of the
+    Overview's run, which delays its first chart and slows the browser's fetch of the
+    chart code meanwhile. Shared, so show it with ``chart`` and never change it."""
+    return _figure(builder, *args)
+
+
 def dim_label(key: str) -> str:
     return dimension_info(str(key)).label
 

@@ -83,7 +83,7 @@ def overview_change(f: filters.Filters) -> None:
     st.caption("Orientation now minus in the previous wave, with Welch's 95% confidence "
                "interval. ● and the pole's colour: larger than the noise (the interval does "
                "not include 0); grey: within the noise.")
-    common.chart(charts.change_dots(result.table, since, f.wave), "change")
+    common.chart(common.figure("change_dots", result.table, since, f.wave), "change")
     common.withheld_note(result)
 
 

@@ -107,8 +107,7 @@ def _reset(extras: list[str], floor: int, latest: str) -> None:
         st.session_state[key] = []
 
 
-def _attribute_filters(version: str, wave: str, extras: list[str]) -> dict:
-    side = st.sidebar
+def _attribute_filters(version: str, wave: str, extras: list[str], side) -> dict:
     where: dict[str, list[str]] = {}
     dept = bound.multi("Department", _values(version, "department", wave), "department",
                        what=_NOT_LISTED.format("department"), container=side)
@@ -132,25 +131,45 @@ def _attribute_filters(version: str, wave: str, extras: list[str]) -> dict:
     return where
 
 
-def sidebar(cur) -> Filters:
-    """Draw the filters in the sidebar and remember them for the page of this run."""
+def _start(cur) -> Filters:
+    """Where every widget starts: the latest wave, everyone, the organisation's minimum."""
     wave_table = common.visible_waves(cur)
     floor = store.minimum(cur)
     version = f"{common.data_version(wave_table)}|k={floor}"   # set-minimum invalidates too
-    waves = wave_table["wave"].astype(str).tolist()
-    attributes = store.attribute_names(cur)
-    extras = [a for a in attributes if a not in FIXED]
-    side = st.sidebar
+    waves = tuple(wave_table["wave"].astype(str).tolist())
+    return Filters(version, waves, waves[-1] if waves else None, {}, floor, floor,
+                   tuple(store.attribute_names(cur)))
+
+
+def opening(cur) -> Filters | None:
+    """The filters of a session's first run with a bare address (nothing in the URL or the
+    session can move a widget from its start), else None. The entrypoint then runs the page
+    before drawing the filters: its first chart reaches the browser ahead of the sidebar's
+    widgets, so the browser usually asks for the chart code (4.6 MB) before the widgets'
+    three dozen files instead of queueing it behind them (bench/bench_first_chart.py)."""
+    if len(st.query_params) or _STATE in st.session_state or bound.any_locked():
+        return None
+    st.session_state[_STATE] = start = _start(cur)
+    return start
+
+
+def sidebar(cur, side=None, opened: Filters | None = None) -> Filters:
+    """Draw the filters in ``side`` (the sidebar) and remember them for the page of this run;
+    ``opened``: what ``opening`` promised a page that already ran."""
+    start = opened or _start(cur)
+    side = side or st.sidebar
+    waves, floor = list(start.waves), start.floor
+    extras = [a for a in start.attributes if a not in FIXED]
     side.subheader("Filters", anchor=False)
     if not waves:
         side.info("No survey data yet: import an export on the Data page.")
-        filters = Filters(version, min_group=floor, floor=floor, attributes=tuple(attributes))
+        filters = start
     else:
         if (new := st.session_state.pop("_lvm_show_wave", None)) in waves:
             st.session_state["wave"] = new           # just imported: show it
         wave = bound.select("Survey wave", waves[::-1], "wave",   # latest first = default
                             what="no wave of that name", container=side)
-        where = _attribute_filters(version, wave, extras)
+        where = _attribute_filters(start.version, wave, extras, side)
         k = bound.number("Anonymity minimum", "min_group", floor, MAX_MIN_GROUP,
                          container=side, help="Groups with fewer respondents are never shown. "
                          "You may raise it, never lower it below the organisation's minimum.")
@@ -160,9 +179,11 @@ def sidebar(cur) -> Filters:
                      f"minimum: {floor}).")
         side.button("Reset filters", on_click=_reset, args=(extras, floor, waves[-1]),
                     icon=":material/filter_alt_off:", type="tertiary")
-        filters = Filters(version, tuple(waves), wave, where, k, floor, tuple(attributes))
+        filters = Filters(start.version, start.waves, wave, where, k, floor, start.attributes)
     bound.drop_unknown(GLOBAL_KEYS | PAGE_KEYS | {param_key(a) for a in extras})
     st.session_state[_STATE] = filters
+    if opened is not None and filters != opened:
+        st.rerun()                  # not seen: the page showed other filters than these
     return filters
 
 

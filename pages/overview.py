@@ -1,7 +1,6 @@
 """Overview: how does the filtered population lean, dimension by dimension?"""
 import streamlit as st
 
-from lvm_data import charts
 from lvm_ui import common, effects_view, filters, layout, participation
 from lvm_ui.entry import ensure_entrypoint
 
@@ -38,17 +37,17 @@ def main() -> None:
     st.caption("−100 = answers lean fully to the management pole, +100 = fully to the "
                "leadership pole; whiskers are 95% confidence intervals.")
     common.withheld_note(scores)
-    common.chart(charts.orientation_bars(scores.table), "orientation")
+    common.chart(common.figure("orientation_bars", scores.table), "orientation")
     effects_view.overview_change(f)
     st.subheader("Leadership and management pole scores", anchor=False)
     st.caption("Mean agreement with each pole's items, side by side per dimension; the dashed "
                "line is the scale midpoint.")
-    common.chart(charts.pole_bars(scores.table, smin, smax), "pole-scores")
+    common.chart(common.figure("pole_bars", scores.table, smin, smax), "pole-scores")
     st.subheader("Archetype mix", anchor=False)
     st.caption(layout.archetype_caption())
     mix = f.mix()
     common.withheld_note(mix)
-    common.chart(charts.archetype_mix(mix.table), "archetypes")
+    common.chart(common.figure("archetype_mix", mix.table), "archetypes")
     participation.overview(f)
 
 main()

@@ -39,3 +39,32 @@ def test_viewers_arriving_together_at_a_fresh_server_each_get_the_dashboard(tmp_
         # the link's filter took effect: the sample has 51 respondents in Sales
         # (counted with the csv module: 51 Sales rows in the latest wave, 2025-H2)
         assert session.metrics.get("Respondents") == "51"
+
+
+async def _first_visit(url: str, query: str) -> Session:
+    session = Session()
+    run = await session.open(url, "overview", query)
+    await session.close()
+    assert run.errors == []
+    return session
+
+
+def test_a_first_visit_gets_the_first_chart_before_the_filter_widgets(tmp_path, monkeypatch):
+    """A bare address leaves every filter at its start, so the page runs before the
+    sidebar's widgets are drawn: the browser then fetches the chart code before the
+    widgets' (lvm_ui.filters.opening). A link with filters keeps the filters first."""
+    settings = tmp_path / "lvm_settings.toml"
+    settings.write_text("min_group_size = 5\n")
+    monkeypatch.setenv("LVM_SETTINGS", str(settings))
+    db = tmp_path / "order.duckdb"
+    con = store.connect(db)
+    ingest.import_file(con, ROOT / "sample_data" / "sample_export.csv", ingest.Options())
+    con.close()
+    with server(db, settings) as url:
+        bare = asyncio.run(_first_visit(url, ""))
+        linked = asyncio.run(_first_visit(url, "department=Sales"))
+    chart, widget = (bare.arrived.index(k) for k in ("plotly_chart", "selectbox"))
+    assert chart < widget
+    assert bare.metrics["Respondents"] == "300" and "Department" in bare.widgets
+    assert linked.arrived.index("selectbox") < linked.arrived.index("plotly_chart")
+    assert linked.metrics["Respondents"] == "51"

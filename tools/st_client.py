@@ -38,6 +38,7 @@ class Session:
         self.states: dict[str, list[str]] = {}   # widget id -> chosen options
         self.query = ""
         self.metrics: dict[str, str] = {}        # label -> value of the last run's metrics
+        self.arrived: list[str] = []             # element types in the order they came
 
     async def open(self, url: str, path: str = "", query: str = "") -> Run:
         ws_url = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
@@ -107,6 +108,7 @@ class Session:
             return
         element = delta.new_element
         kind = element.WhichOneof("type")
+        self.arrived.append(kind)
         if kind in ("multiselect", "selectbox"):
             widget = getattr(element, kind)
             self.widgets[widget.label] = widget
