@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from lvm_data import ingest, store
 from tools.serve import ROOT, server
 from tools.st_client import Session
@@ -22,16 +24,21 @@ async def _first_runs(url: str, n: int) -> list[Session]:
     return sessions, runs
 
 
-def test_viewers_arriving_together_at_a_fresh_server_each_get_the_dashboard(tmp_path,
-                                                                            monkeypatch):
+@pytest.fixture
+def sample_db(tmp_path, monkeypatch):
+    """The bundled sample in a fresh database file, and its settings (minimum 5)."""
     settings = tmp_path / "lvm_settings.toml"
     settings.write_text("min_group_size = 5\n")
     monkeypatch.setenv("LVM_SETTINGS", str(settings))
-    db = tmp_path / "fresh.duckdb"
+    db = tmp_path / "sample.duckdb"
     con = store.connect(db)
     ingest.import_file(con, ROOT / "sample_data" / "sample_export.csv", ingest.Options())
     con.close()
-    with server(db, settings) as url:
+    return db, settings
+
+
+def test_viewers_arriving_together_at_a_fresh_server_each_get_the_dashboard(sample_db):
+    with server(*sample_db) as url:
         sessions, runs = asyncio.run(_first_runs(url, 4))
     for session, run in zip(sessions, runs):
         assert run.errors == []
@@ -49,18 +56,11 @@ async def _first_visit(url: str, query: str) -> Session:
     return session
 
 
-def test_a_first_visit_gets_the_first_chart_before_the_filter_widgets(tmp_path, monkeypatch):
+def test_a_first_visit_gets_the_first_chart_before_the_filter_widgets(sample_db):
     """A bare address leaves every filter at its start, so the page runs before the
     sidebar's widgets are drawn: the browser then fetches the chart code before the
     widgets' (lvm_ui.filters.opening). A link with filters keeps the filters first."""
-    settings = tmp_path / "lvm_settings.toml"
-    settings.write_text("min_group_size = 5\n")
-    monkeypatch.setenv("LVM_SETTINGS", str(settings))
-    db = tmp_path / "order.duckdb"
-    con = store.connect(db)
-    ingest.import_file(con, ROOT / "sample_data" / "sample_export.csv", ingest.Options())
-    con.close()
-    with server(db, settings) as url:
+    with server(*sample_db) as url:
         bare = asyncio.run(_first_visit(url, ""))
         linked = asyncio.run(_first_visit(url, "department=Sales"))
     chart, widget = (bare.arrived.index(k) for k in ("plotly_chart", "selectbox"))
