@@ -328,22 +328,22 @@ def import_file(con, path: str | Path, options: Options | None = None,
     """Import in one transaction; with ``dry_run`` return the report and write nothing."""
     options = replace(options or Options(), dry_run=dry_run)
     cur = con.cursor()
-    cur.execute("BEGIN TRANSACTION")
     prepared = None
     try:
-        facts.forget()
-        prepared = prepare(cur, path, options, progress, typed_read=False)
-        if dry_run:
-            cur.execute("ROLLBACK")
-            return prepared.report
-        summary = ingest_store.store_prepared(cur, prepared, options, progress)
-        staging.drop_staging(cur)
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
+        with facts.changing():
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                prepared = prepare(cur, path, options, progress, typed_read=False)
+                if dry_run:
+                    cur.execute("ROLLBACK")
+                    return prepared.report
+                summary = ingest_store.store_prepared(cur, prepared, options, progress)
+                staging.drop_staging(cur)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
     finally:
-        facts.forget()
         if prepared is not None:
             prepared.layout.cleanup()
         cur.close()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from . import reexport, remembered, scales, wave_naming
 from .formats import ImportProblem
 from .import_report import Report, Summary
-from .store import demo, facts, sketch, write
+from .store import demo, sketch, write
 from .store import quality as quality_store
 
 if TYPE_CHECKING:
@@ -74,9 +74,8 @@ def store_prepared(cur, prepared: Prepared, options: Options, progress,
                    rid_shift: int = 0) -> Summary:
     """The writing half of an import, inside the caller's transaction: refuse what must
     not be stored, replace re-exported waves, retire the sample, store the waves and
-    remember the mapping."""
+    remember the mapping. The caller holds ``store.facts.changing()`` around it."""
     _check_writable(prepared.report, options)
-    facts.forget()                        # the caller forgets again after its commit
     options = reexport.resolve(cur, prepared.report, options)
     removed = _before_write(cur, options)
     done = _write(cur, prepared, options, progress, rid_shift)

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lvm_data.charts.style import (
-    TEXT_COLOR, apply_layout, axis_end_labels, ci_text, dim_label, empty_figure, error_arrays,
+    TEXT_COLOR, ci_text, dim_label, dots_frame, empty_figure, error_arrays,
     escape_label, floats, is_empty, num, safe_dim, shorten, sign_color, signed, symmetric_extent,
     wrap)
 
@@ -57,11 +57,6 @@ def compare_diff(comparison: pd.DataFrame, label_a: str, label_b: str,
                  "color": TEXT_COLOR, "thickness": 1.5, "width": 6},
         hovertext=[_diff_hover(r, a, b) for _, r in df.iterrows()],
         hovertemplate="%{hovertext}<extra></extra>", name="Difference"))
-    half = _symmetric_range(x + lows + highs)
-    apply_layout(fig, title, height=max(300, 150 + 62 * len(df)), top=70, showlegend=False)
     x_title = wrap(f"Orientation difference in points ({raw_a} − {raw_b}), 95% CI", 70)
-    fig.update_xaxes(range=[-half, half], zeroline=False, title_text=x_title)
-    fig.update_yaxes(autorange="reversed")
-    fig.add_vline(x=0, line={"color": TEXT_COLOR, "width": 1.5})
-    axis_end_labels(fig, f"← {a} leans more to management", f"{a} leans more to leadership →")
-    return fig
+    return dots_frame(fig, title, len(df), _symmetric_range(x + lows + highs), x_title,
+                      f"← {a} leans more to management", f"{a} leans more to leadership →")

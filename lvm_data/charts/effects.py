@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from lvm_data.charts.style import (
     DIVERGING_SCALE, LEADERSHIP_COLOR, MANAGEMENT_COLOR, MUTED_COLOR, TEXT_COLOR, apply_layout,
-    axis_end_labels, ci_text, dim_label, empty_figure, error_arrays, escape_label, floats,
+    ci_text, dim_label, dots_frame, empty_figure, error_arrays, escape_label, floats,
     group_label, is_empty, num, ordered, safe_dim, safe_group, sign_color, signed, signed_ticks,
     symmetric_extent, top_legend, wrap)
 
@@ -102,14 +102,10 @@ def change_dots(table: pd.DataFrame, since: str, now: str, title: str | None = N
     extent = symmetric_extent(max((abs(v) for v in x + lows + highs if v is not None),
                                   default=0) + 2, 10, 20, 100)
     vals, ticks = signed_ticks(extent)
-    apply_layout(fig, title, height=max(300, 140 + 62 * len(df)), top=70, showlegend=False)
-    fig.update_xaxes(range=[-extent, extent], tickvals=vals, ticktext=ticks, zeroline=False,
-                     title_text=f"Change in orientation points since {escape_label(since)} "
-                                "(95% CI)")
-    fig.update_yaxes(autorange="reversed")
-    fig.add_vline(x=0, line={"color": TEXT_COLOR, "width": 1.5})
-    axis_end_labels(fig, "← Towards management", "Towards leadership →")
-    return fig
+    return dots_frame(fig, title, len(df), extent,
+                      f"Change in orientation points since {escape_label(since)} (95% CI)",
+                      "← Towards management", "Towards leadership →",
+                      tickvals=vals, ticktext=ticks)
 
 
 def mark_steps(fig: go.Figure, steps: pd.DataFrame, dimension: str | None = None) -> go.Figure:

@@ -257,6 +257,19 @@ def axis_end_labels(fig: go.Figure, left: str, right: str, y: float = 1.0,
                            font={"size": 13, "color": color, "family": FONT_FAMILY})
 
 
+def dots_frame(fig: go.Figure, title: str | None, rows: int, extent: float, x_title: str,
+               left: str, right: str, **xaxis) -> go.Figure:
+    """The frame of a dot-and-whisker chart with one row per dimension (Compare's
+    difference, the Overview's change): an x axis symmetric around a line at 0, what each
+    side means at its ends, the dimensions top to bottom."""
+    apply_layout(fig, title, height=max(300, 150 + 62 * rows), top=70, showlegend=False)
+    fig.update_xaxes(range=[-extent, extent], zeroline=False, title_text=x_title, **xaxis)
+    fig.update_yaxes(autorange="reversed")
+    fig.add_vline(x=0, line={"color": TEXT_COLOR, "width": 1.5})
+    axis_end_labels(fig, left, right)
+    return fig
+
+
 def floats(df: pd.DataFrame, column: str) -> list[float | None]:
     """A column as plain floats, missing (or absent column) as None so plotly leaves a gap."""
     if column not in df.columns:

@@ -132,7 +132,7 @@ def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
             out[w] = _verdicts_of(cells.cell_counts(cube[w], where, by, bases), by, bases, k)
         return out
     verdicts = _remembered(stamped, wave_ids, ("verdicts", by, frozen(where), k), judged)
-    rows = sums(cur, wave_ids, by, where, stamped, dims) if raw else {}
+    rows = _remembered_sums(cur, stamped, dims, wave_ids, by, where) if raw else {}
     return {w: View(tuple(dims[w]), *verdicts[w], rows.get(w)) for w in wave_ids}
 
 
@@ -141,14 +141,18 @@ def _dimensions(cur, stamped, wave_ids: list[int]) -> dict[int, list[str]]:
                        lambda ids: {w: wave_dimensions(cur, [w]) for w in ids})
 
 
-def sums(cur, wave_ids: list[int], by: str | None, where: dict | None, stamped=None,
-         dims: dict | None = None) -> dict[int, pd.DataFrame]:
+def sums(cur, wave_ids: list[int], by: str | None, where: dict | None
+         ) -> dict[int, pd.DataFrame]:
     """Each wave's raw group rows (``read._raw_groups``) without the disclosure verdicts:
     for checks that look at whole waves, never for showing a figure."""
     wave_ids = list(dict.fromkeys(int(w) for w in wave_ids))
-    if dims is None:                     # not called from ``views``, which has both
-        stamped = stamps(cur, wave_ids)
-        dims = _dimensions(cur, stamped, wave_ids)
+    stamped = stamps(cur, wave_ids)
+    return _remembered_sums(cur, stamped, _dimensions(cur, stamped, wave_ids), wave_ids, by,
+                            where)
+
+
+def _remembered_sums(cur, stamped, dims: dict, wave_ids: list[int], by,
+                     where) -> dict[int, pd.DataFrame]:
     return _remembered(stamped, wave_ids, ("sums", by, frozen(where)),
                        lambda ids: _sums(cur, ids, by, where, dims))
 
