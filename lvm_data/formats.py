@@ -24,13 +24,16 @@ from .xlsx import OLE_MAGIC, ZIP_MAGIC, xlsx_to_csv
 __all__ = ["ImportProblem", "Column", "Layout", "TOOLS", "MAX_COLUMNS", "MAX_LINE_BYTES", "detect"]
 
 MAX_LINE_BYTES = 64 * 1024 * 1024  # DuckDB's default (2 MB) is too small for long free-text rows
+# DuckDB otherwise sizes its read buffer at twice the longest line allowed (128 MB), so a file
+# under that is parsed by one thread: the read took 1.7x as long on two cores (bench_core).
+BUFFER_BYTES = MAX_LINE_BYTES
 HEAD_BYTES = 64 * 1024
 
 # Every option is explicit so DuckDB never guesses: no type or header sniffing, RFC 4180 quotes,
 # a row of the wrong width is an error (detect already reported it readably), empty field = NULL.
 READ_CSV = ("read_csv(?, delim = ?, skip = ?, header = false, quote = '\"', escape = '\"', "
             "auto_detect = false, null_padding = false, strict_mode = true, encoding = 'utf-8', "
-            "max_line_size = ?, columns = ?)")
+            f"max_line_size = ?, buffer_size = {int(BUFFER_BYTES)}, columns = ?)")
 
 
 @dataclass

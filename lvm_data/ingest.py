@@ -134,12 +134,32 @@ def _choose_scale(cur, items, instrument, layout,
     return guess, counts
 
 
+def _ends_suffice(counts: pd.DataFrame, scale) -> bool:
+    """Whether the measured columns' ends (``staging.value_counts``) stand for their answers:
+    both ends on the scale and no numeric missing code (-99) between them. Then every
+    answer is a whole number on the scale, which is all the maps and checks need to know."""
+    ends = counts[~counts["exact"].astype(bool)]
+    if ends.empty:
+        return True
+    numbers = [int(v) for v in ends["value"]]
+    low, high = min(numbers), max(numbers)
+    return all(scales.to_value(v, scale) is not None for v in ends["value"]) and \
+        not any(low <= code <= high for code in scales.MISSING_NUMBERS)
+
+
 def _value_maps(counts: pd.DataFrame, scale) -> tuple[dict, dict, dict[str, int]]:
-    maps: dict[str, dict[str, float]] = {}
+    """Raw answer -> value per column, the answers off the scale, and their counts. A missing
+    code that reads as a number (-99, NaN) maps to None, so it is stored blank rather than
+    cast to a number (``write._case``)."""
+    maps: dict[str, dict[str, float | None]] = {}
     bad: dict[str, list[str]] = {}
     unrecognised: dict[str, int] = {}
     for key, value, count in zip(counts["key"], counts["value"], counts["count"]):
-        if not isinstance(value, str) or scales.normalise_label(value) in scales.MISSING:
+        if not isinstance(value, str):
+            continue
+        if scales.normalise_label(value) in scales.MISSING:
+            if scales.reads_as_number(value):
+                maps.setdefault(key, {})[value] = None
             continue
         number = scales.to_value(value, scale)
         if number is None:
@@ -228,19 +248,24 @@ def _check(cur, layout, options: Options, progress, source: str,
         rows = staging.stage(cur, fragment, params, whole, limit=options.preview_rows)
         if options.preview_rows is None:
             check_shape(source, rows, len(layout.columns), options.limits)
-        counted = staging.count_values(cur, [*items, *(m.key for m in _screened(matches))])
+        ranged = tuple(items) if set(items) <= staging.whole_number_columns(cur) else ()
+        counted = staging.count_values(cur, [*items, *(m.key for m in _screened(matches))],
+                                       ranged)
         _screen_free_text(cur, matches, counted)
     except duckdb.Error as exc:  # DuckDB's parser names the line; keep only that sentence
         raise ImportProblem(_csv_error(exc)) from exc
     _notify(progress, 0.3, f"Checking {rows:,} responses")
     guess, counts = _choose_scale(cur, items, instrument, layout, counted)
+    if not _ends_suffice(counts, guess.scale):      # answers off the scale: count them all
+        counted = staging.count_values(cur, list(items))
+        guess, counts = _choose_scale(cur, items, instrument, layout, counted)
     maps, bad, unrecognised = _value_maps(counts, guess.scale)
     plan = _plan(cur, matches, items, maps, bad, layout, options)
     rid_base, _ = write.next_ids(cur)
     write.build_clean(cur, plan, rid_base)
     exclude = quality.excluded_by_settings() if options.exclude_flagged is None \
         else tuple(options.exclude_flagged)
-    quality_store.mark(cur, list(items.values()), exclude)
+    quality_store.mark(cur, exclude)
     report = _report(cur, layout, rows, plan, matches, guess, unrecognised, instrument)
     report.notes += quality.notes(exclude, quality.timing_columns(layout.columns))
     preview_info.describe(cur, report, layout, sample, source, remembered_from, staged=True)

@@ -57,6 +57,17 @@ MISSING: set[str] = {
     "can't say", "cannot say", "not sure", "unsure", "-99", "-999", "#n/a", "missing",
 }
 
+MISSING_NUMBERS = {int(t) for t in MISSING if re.fullmatch(r"-?\d+", t)}   # -99, -999
+
+
+def reads_as_number(raw: str) -> bool:
+    """Whether a cast to a number accepts ``raw`` (as DuckDB's TRY_CAST does: "-99", "NaN")."""
+    try:
+        float(raw)
+    except ValueError:
+        return False
+    return True
+
 
 def _label_scale(name: str, points: list[list[str]], first: float = 1) -> Scale:
     """points[i] = spellings of value first+i; the first spelling is the display label."""

@@ -95,3 +95,19 @@ def test_removed_wave_takes_its_sketch(tmp_path, con):
     cur = con.cursor()
     assert cur.execute("SELECT (SELECT count(*) FROM wave_sketches) + "
                        "(SELECT count(*) FROM wave_sketch_info)").fetchone()[0] == 0
+
+
+def test_sketch_from_the_import_matches_the_stored_answers(tmp_path, con):
+    """The import hashes each row while it builds ``clean``; the sketch it stores must be
+    the one the wave's stored answers give (as for a wave older than sketches), or a later
+    file would be compared against hashes of something else."""
+    rows = people(10, seed=3) + people(2, seed=3)           # two answer rows held twice
+    ingest.import_file(con, write_plain(tmp_path / "a.csv", rows, NO_KEY),
+                       ingest.Options(wave="a"))
+    cur = con.cursor()
+    wave = _wave_id(cur, "a")
+    query = "SELECT h, n FROM wave_sketches WHERE wave_id = ? ORDER BY h"
+    at_import = cur.execute(query, [wave]).fetchall()
+    sketch.record(cur, wave)                                # again, from answers_<wave>
+    assert cur.execute(query, [wave]).fetchall() == at_import
+    assert sorted(n for _, n in at_import) == [1] * 8 + [2, 2]

@@ -129,7 +129,7 @@ def shoot_between(page, address: str, first: str, after: str, target: Path,
     page.screenshot(path=str(target), full_page=True, clip={
         "x": main["x"], "y": top["y"] - 10, "width": main["width"],
         "height": bottom["y"] - top["y"]})
-    print(f"wrote {target.relative_to(ROOT)}")
+    print(f"wrote {_rel(target)}")
     return target
 
 
@@ -220,7 +220,7 @@ def shoot_360(tmp: Path, out: Path, width: int) -> None:
         full_height(page, width)
         target = out / "raters.png"
         page.screenshot(path=str(target), full_page=True)
-        print(f"wrote {target.relative_to(ROOT)}")
+        print(f"wrote {_rel(target)}")
         browser.close()
 
 

@@ -55,44 +55,53 @@ def duration_sql(timing: Timing) -> tuple[str, list]:
     return "NULL::DOUBLE", []
 
 
-def mark(cur, items: list[str], exclude: tuple[str, ...]) -> None:
-    """Flag the staged rows (a narrow side table, so ``clean`` is not rewritten), and turn
-    flagged rows into import problems as the setting says."""
+def straight_sql(items: list[str]) -> tuple[str, list]:
+    """Whether a staged row gave one answer to every item it answered, over enough items.
+    ``write.build_clean`` computes it with the row's answers, so no later scan is needed."""
     cols = ", ".join(quote(i) for i in items)
     answered = " + ".join(f"({quote(i)} IS NOT NULL)::INTEGER" for i in items)
     need = max(MIN_STRAIGHT_ITEMS, -(-len(items) // 2))
-    # straight-lining is decided before the join, so the answers do not pass through it
-    cur.execute(f"""
-        CREATE OR REPLACE TEMP TABLE quality_flags AS
-        SELECT c.rid, c.duration_s, c.straight,
-               coalesce(c.duration_s < m.median * ?, FALSE) AS speeder
-        FROM (SELECT rid, duration_s, coalesce(wave_name, '') AS w,
-                     coalesce(({answered}) >= ? AND least({cols}) = greatest({cols}), FALSE)
-                         AS straight FROM clean) c
-        LEFT JOIN (
-            SELECT coalesce(wave_name, '') AS w, median(duration_s) AS median FROM clean
-            WHERE problem IS NULL GROUP BY 1) m ON m.w = c.w""",
-                [SPEED_FRACTION, need])
+    return (f"coalesce(({answered}) >= ? AND least({cols}) = greatest({cols}), FALSE)",
+            [need])
+
+
+def mark(cur, exclude: tuple[str, ...]) -> None:
+    """Flag the staged rows (``quality_flags``, a view over ``clean``, whose ``straight``
+    column ``build_clean`` made), and turn flagged rows into import problems as the
+    setting says. The speed bar is each wave's median before any exclusion, kept apart so
+    the flags stay as first decided."""
+    cur.execute("""
+        CREATE OR REPLACE TEMP TABLE quality_medians AS
+        SELECT coalesce(wave_name, '') AS w, median(duration_s) * ? AS fast FROM clean
+        WHERE problem IS NULL GROUP BY 1""", [SPEED_FRACTION])
+    cur.execute("""
+        CREATE OR REPLACE TEMP VIEW quality_flags AS
+        SELECT c.rid, c.wave_name, c.problem, c.duration_s, c.straight,
+               coalesce(c.duration_s < m.fast, FALSE) AS speeder
+        FROM clean c LEFT JOIN quality_medians m ON m.w = coalesce(c.wave_name, '')""")
     for flag in (f for f in FLAGS if f in exclude):
         column = "straight" if flag == STRAIGHTLINERS else "speeder"
         cur.execute(f"UPDATE clean SET problem = ? WHERE problem IS NULL AND rid IN "
                     f"(SELECT rid FROM quality_flags WHERE {column})", [PROBLEMS[flag]])
 
 
+def drop(cur) -> None:
+    cur.execute("DROP VIEW IF EXISTS quality_flags; DROP TABLE IF EXISTS quality_medians")
+
+
 def record(cur, wave_id: int, file_wave: str | None, exclude: tuple[str, ...],
            rid_shift: int = 0) -> None:
     """Store the imported respondents' flags and the wave's quality record (``rid_shift``:
     see ``write.write_wave``)."""
-    rows = ("FROM clean c JOIN quality_flags q ON q.rid = c.rid "
-            "WHERE coalesce(c.wave_name, '') = coalesce(?, '')")
-    cur.execute(f"INSERT INTO response_quality SELECT c.rid + ?, ?, q.duration_s, q.straight, "
-                f"q.speeder {rows} AND c.problem IS NULL", [rid_shift, wave_id, file_wave])
+    rows = "FROM quality_flags WHERE coalesce(wave_name, '') = coalesce(?, '')"
+    cur.execute(f"INSERT INTO response_quality SELECT rid + ?, ?, duration_s, straight, "
+                f"speeder {rows} AND problem IS NULL", [rid_shift, wave_id, file_wave])
     cur.execute(f"""
         INSERT INTO wave_quality SELECT ?, ?, count(*),
-            count(*) FILTER (WHERE q.straight), count(*) FILTER (WHERE q.speeder),
-            count(*) FILTER (WHERE c.problem IS NOT NULL), count(q.duration_s),
-            median(q.duration_s)
-        {rows} AND (c.problem IS NULL OR c.problem IN (?, ?))""",
+            count(*) FILTER (WHERE straight), count(*) FILTER (WHERE speeder),
+            count(*) FILTER (WHERE problem IS NOT NULL), count(duration_s),
+            median(duration_s)
+        {rows} AND (problem IS NULL OR problem IN (?, ?))""",
                 [wave_id, json.dumps(list(exclude)), file_wave, *(PROBLEMS[f] for f in FLAGS)])
 
 

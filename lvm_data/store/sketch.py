@@ -40,21 +40,37 @@ def _items(cur, wave_id: int) -> list[str]:
     return [r[0] for r in rows]
 
 
+def _noted(cur, table: str) -> str | None:
+    """The items (JSON) a temporary note table names, or None when there is none."""
+    made = cur.execute("SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                       [table]).fetchone()
+    return cur.execute(f"SELECT items FROM {table}").fetchone()[0] if made else None
+
+
+def row_hash_sql(cur, items: list[str]) -> str:
+    """The answer-row hash over ``items`` in sorted order, for ``build_clean`` to compute
+    while it has each row's answers (a later scan of ``clean`` cost a tenth of a large
+    import); notes which items it covers, so ``file_hashes`` can use it."""
+    ordered = sorted(items)
+    cur.execute("CREATE OR REPLACE TEMP TABLE clean_hash_items AS SELECT ? AS items",
+                [json.dumps(ordered)])
+    return f"hash({', '.join(quote(i) for i in ordered)})" if ordered else "NULL::UBIGINT"
+
+
 def file_hashes(cur, items: list[str]) -> str:
     """``file_hashes``: the staged file's answer-row hashes over ``items`` with their counts
     per wave of the file (``clean``, rows without a problem). Made once per import, for the
     re-export check and the new waves' sketches alike (``build_clean`` drops it)."""
-    made = cur.execute("SELECT 1 FROM duckdb_tables() WHERE temporary "
-                       "AND table_name = 'file_hashes_items'").fetchone()
-    if made and cur.execute("SELECT items FROM file_hashes_items").fetchone()[0] == \
-            json.dumps(items):
+    wanted = json.dumps(items)
+    if _noted(cur, "file_hashes_items") == wanted:
         return "file_hashes"
-    cols = ", ".join(quote(i) for i in items)
+    row = "row_hash" if _noted(cur, "clean_hash_items") == wanted else \
+        f"hash({', '.join(quote(i) for i in items)})"
     cur.execute(f"""CREATE OR REPLACE TEMP TABLE file_hashes AS
-        SELECT coalesce(wave_name, '') AS w, hash({cols}) AS h, count(*) AS f FROM clean
+        SELECT coalesce(wave_name, '') AS w, {row} AS h, count(*) AS f FROM clean
         WHERE problem IS NULL GROUP BY 1, 2""")
     cur.execute("CREATE OR REPLACE TEMP TABLE file_hashes_items AS SELECT ? AS items",
-                [json.dumps(items)])
+                [wanted])
     return "file_hashes"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import sketch
+from . import quality, sketch
 
 
 def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = frozenset(),
@@ -45,7 +45,8 @@ def sample_rows(cur, read_csv_fragment: str, params: list, limit: int = 2000) ->
 
 def drop_staging(cur) -> None:
     drop_raw(cur)
-    cur.execute("DROP TABLE IF EXISTS clean; DROP TABLE IF EXISTS quality_flags")
+    quality.drop(cur)
+    cur.execute("DROP TABLE IF EXISTS clean; DROP TABLE IF EXISTS clean_hash_items")
     sketch.drop_file_hashes(cur)
 
 
@@ -55,29 +56,47 @@ def drop_raw(cur) -> None:
                 "DROP TABLE IF EXISTS staged_values")
 
 
-def count_values(cur, keys: list[str]) -> dict[str, str]:
+def count_values(cur, keys: list[str], ranged: tuple[str, ...] = ()) -> dict[str, str]:
     """One scan of the staged file for every count the checks need: per column (item
     answers for scale inference, candidate attributes for free-text screening) its distinct
     values and their counts, as ``histogram`` maps (blanks left out) in the one-row
-    ``staged_values``; returns column key -> map column. One scan instead of one per
-    question and attribute was a tenth of a large import."""
+    ``staged_values``; returns column key -> its column there. One scan instead of one per
+    question and attribute was a tenth of a large import.
+
+    Whole-number columns in ``ranged`` are only measured (least and greatest answer), a
+    fifth of a histogram's cost: when both ends are on the scale, so is every answer
+    between them, and their counts change nothing (``value_counts``)."""
     names = {k: f"h{i}" for i, k in enumerate(dict.fromkeys(keys))}
-    select = ", ".join(f"histogram({quote_key(k)}) AS {n}" for k, n in names.items())
+    select = ", ".join(f"[min({quote_key(k)}), max({quote_key(k)})] AS {n}" if k in ranged
+                       else f"histogram({quote_key(k)}) AS {n}" for k, n in names.items())
     cur.execute("CREATE OR REPLACE TEMP TABLE staged_values AS SELECT "
                 f"{select or 'NULL AS h'} FROM staging")
     return names
 
 
+def whole_number_columns(cur) -> set[str]:
+    """Staged columns read as integers (``stage``'s typed read held)."""
+    rows = cur.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = 'temp' AND "
+                       "table_name = 'raw_staging' AND data_type = 'BIGINT'").fetchall()
+    return {r[0] for r in rows}
+
+
 def value_counts(cur, counted: dict[str, str], keys: list[str]) -> pd.DataFrame:
     """Distinct raw answers per item column, with counts (``count_values``), for scale
-    inference."""
+    inference; ``exact`` is False for a measured column's two ends (count 1 each), which
+    stand for every whole number between them."""
     if not keys:
-        return pd.DataFrame({"key": [], "value": [], "count": []})
-    hists = cur.execute(f"SELECT {', '.join(counted[k] for k in keys)} "
+        return pd.DataFrame({"key": [], "value": [], "count": [], "exact": []})
+    found = cur.execute(f"SELECT {', '.join(counted[k] for k in keys)} "
                         "FROM staged_values").fetchone()
-    rows = [(key, _text(value), int(n)) for key, hist in zip(keys, hists)
-            for value, n in (hist or {}).items()]
-    return pd.DataFrame(rows, columns=["key", "value", "count"])
+    rows = []
+    for key, seen in zip(keys, found):
+        if isinstance(seen, list):
+            ends = dict.fromkeys(v for v in seen if v is not None)
+            rows += [(key, str(v), 1, False) for v in ends]
+        else:
+            rows += [(key, _text(value), int(n), True) for value, n in (seen or {}).items()]
+    return pd.DataFrame(rows, columns=["key", "value", "count", "exact"])
 
 
 def _text(value) -> str:

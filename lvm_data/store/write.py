@@ -17,7 +17,7 @@ from ..keyfile import keyed_hash
 from ..scoring import min_answered
 from . import demo, facts, participation, sketch
 from .schema import FIXED_ATTRIBUTES as FIXED
-from .quality import TABLES as QUALITY_TABLES
+from .quality import TABLES as QUALITY_TABLES, straight_sql
 from .staging import quote_key
 from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
 
@@ -26,7 +26,7 @@ from .schema import answers_table, ensure_attribute, ensure_dimension, pole_colu
 class Plan:
     """What each column of the staged file becomes; every value here came from a file."""
     items: dict[str, str]                         # column key -> item id
-    value_maps: dict[str, dict[str, float]]       # column key -> raw answer -> value
+    value_maps: dict[str, dict[str, float | None]]  # column key -> raw answer -> value (None: blank)
     bad_values: dict[str, list[str]]              # column key -> raw answers that are not on the scale
     attributes: dict[str, str] = field(default_factory=dict)   # column key -> attribute name
     respondent_key: str | None = None
@@ -40,14 +40,17 @@ class Plan:
     duration: tuple[str, list] = ("NULL::DOUBLE", [])   # seconds per row (store.quality)
 
 
-def _case(key: str, mapping: dict[str, float]) -> tuple[str, list]:
-    """Raw answer -> number; a plain cast when every answer is its own number (fast path)."""
-    if not mapping:
+def _case(key: str, mapping: dict[str, float | None]) -> tuple[str, list]:
+    """Raw answer -> number; a plain cast when every answer is its own number (fast path).
+    An answer mapped to None (a missing code such as -99) is left blank, so it rules the
+    cast out."""
+    known = {raw: value for raw, value in mapping.items() if value is not None}
+    if not known:
         return "NULL::DOUBLE", []
     if all(_as_float(raw) == value for raw, value in mapping.items()):
         return f"TRY_CAST(s.{quote_key(key)} AS DOUBLE)", []
-    whens = " ".join("WHEN ? THEN ?" for _ in mapping)
-    params = [x for raw, value in mapping.items() for x in (raw, float(value))]
+    whens = " ".join("WHEN ? THEN ?" for _ in known)
+    params = [x for raw, value in known.items() for x in (raw, float(value))]
     return f"CASE s.{quote_key(key)} {whens} ELSE NULL END::DOUBLE", params
 
 
@@ -131,16 +134,20 @@ def build_clean(cur, plan: Plan, rid_base: int) -> None:
     cols.append(f"{plan.duration[0]} AS duration_s")
     params += plan.duration[1]
     flags, flag_params = _flags_sql(plan)
+    items = list(plan.items.values())
+    straight, straight_params = straight_sql(items) if items else ("FALSE", [])
     sketch.drop_file_hashes(cur)              # hashes of an earlier ``clean``
     if plan.key_secret is not None:
         _register_hmac(cur, plan.key_secret)
-    try:
+    try:    # the row's quality flag and answer hash are made here, while its answers are at hand
         cur.execute(f"""
             CREATE OR REPLACE TEMP TABLE clean AS
-            SELECT * EXCLUDE (_invalid, _unfinished), {_problem_sql(plan)} AS problem FROM (
+            SELECT * EXCLUDE (_invalid, _unfinished), {_problem_sql(plan)} AS problem,
+                   {straight} AS straight, {sketch.row_hash_sql(cur, items)} AS row_hash FROM (
                 SELECT ? + s.__lvm_row + 1 AS rid, s.__lvm_row + ? AS source_row,
                        {', '.join(cols)}, {flags}
-                FROM staging s)""", [rid_base, plan.row_offset, *params, *flag_params])
+                FROM staging s)""", [*straight_params, rid_base, plan.row_offset, *params,
+                                     *flag_params])
     finally:
         if plan.key_secret is not None:
             cur.execute("SELECT 1").fetchall()
