@@ -170,7 +170,7 @@ def _value_maps(counts: pd.DataFrame, scale) -> tuple[dict, dict, dict[str, int]
     return maps, bad, unrecognised
 
 
-def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
+def _plan(cur, matches, items, maps, bad, layout, options, counted) -> write.Plan:
     kinds = {m.kind: m for m in matches}
     attrs = {m.key: (m.target or m.kind) for m in matches
              if m.kind in ("department", "team", "role", "attribute") and (m.target or m.kind)}
@@ -179,6 +179,7 @@ def _plan(cur, matches, items, maps, bad, layout, options) -> write.Plan:
                              or is_personal_id(key.text) or _looks_like_email(cur, key.key)))
     return write.Plan(
         items=items, value_maps=maps, bad_values=bad, attributes=attrs,
+        tidy=frozenset(staging.tidy(cur, counted, list(attrs))),
         respondent_key=key.key if key else None,
         key_secret=keyfile.respondent_key_secret(create=not options.dry_run)
         if personal else None,
@@ -260,7 +261,7 @@ def _check(cur, layout, options: Options, progress, source: str,
         counted = staging.count_values(cur, list(items))
         guess, counts = _choose_scale(cur, items, instrument, layout, counted)
     maps, bad, unrecognised = _value_maps(counts, guess.scale)
-    plan = _plan(cur, matches, items, maps, bad, layout, options)
+    plan = _plan(cur, matches, items, maps, bad, layout, options, counted)
     rid_base, _ = write.next_ids(cur)
     write.build_clean(cur, plan, rid_base)
     exclude = quality.excluded_by_settings() if options.exclude_flagged is None \

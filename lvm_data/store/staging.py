@@ -99,6 +99,20 @@ def value_counts(cur, counted: dict[str, str], keys: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["key", "value", "count", "exact"])
 
 
+def tidy(cur, counted: dict[str, str], keys: list[str]) -> set[str]:
+    """Counted columns (``count_values``) whose every answer is already trimmed and not
+    blank, so ``build_clean`` can take them as they are: trimming a million answers per
+    column cost more than the rest of building ``clean``."""
+    keys = [k for k in keys if k in counted]
+    if not keys:
+        return set()
+    checks = ", ".join(f"(SELECT coalesce(bool_and(v = trim(v) AND v <> ''), TRUE) FROM "
+                       f"(SELECT unnest(map_keys({counted[k]}))::VARCHAR AS v "
+                       "FROM staged_values))" for k in keys)
+    found = cur.execute(f"SELECT {checks}").fetchone()
+    return {k for k, ok in zip(keys, found) if ok}
+
+
 def _text(value) -> str:
     """A staged answer as the text a file held (whole-number columns are read as BIGINT)."""
     return value if isinstance(value, str) else str(value)

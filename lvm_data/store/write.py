@@ -36,6 +36,7 @@ class Plan:
     progress_key: str | None = None
     submitted_key: str | None = None              # LimeSurvey: blank submit date = unfinished
     include_partial: bool = False
+    tidy: frozenset[str] = frozenset()            # attribute columns needing no trim (staging.tidy)
     row_offset: int = 1                           # spreadsheet row of the first data row
     duration: tuple[str, list] = ("NULL::DOUBLE", [])   # seconds per row (store.quality)
 
@@ -126,7 +127,10 @@ def build_clean(cur, plan: Plan, rid_base: int) -> None:
     wave = f"nullif(trim(s.{quote_key(plan.wave_key)}), '')" if plan.wave_key else "NULL"
     cols.append(f"{wave}::VARCHAR AS wave_name")
     for key, name in plan.attributes.items():
-        cols.append(f"nullif(trim(s.{quote_key(key)}), '') AS {quote(name)}")
+        value = f"s.{quote_key(key)}"
+        if key not in plan.tidy:
+            value = f"nullif(trim({value}), '')"
+        cols.append(f"{value} AS {quote(name)}")
     for key, item in plan.items.items():
         expr, p = _case(key, plan.value_maps.get(key, {}))
         cols.append(f"{expr} AS {quote(item)}")

@@ -1,10 +1,12 @@
-"""Numeric missing codes and whole-number answers, through both ways a file is read.
+"""Imported values, through both ways a file is read: numeric missing codes, whole-number
+answers, attribute values with stray spaces.
 
 A CLI import reads whole-number columns as integers and, when both ends of every column are
 on the scale, only measures them instead of counting every answer; the dashboard's import
 reads text and counts everything. Both must store the same numbers and report the same
 problems. A missing code that reads as a number (-99, -999, NaN) is a blank answer, never a
-score of -99.
+score of -99. An attribute column whose answers are all tidy is taken as it is; any other is
+trimmed, and a blank-only answer is no answer.
 """
 from __future__ import annotations
 
@@ -84,3 +86,16 @@ def test_measured_ends_report_what_counting_every_answer_does(tmp_path, answers,
     assert typed == text
     # by hand: 8 rows, the default 5-point scale, one row per answer off it
     assert typed == (problems, unrecognised, (1.0, 5.0), 8 - sum(problems.values()))
+
+
+@pytest.mark.parametrize("how", ["cli", "dashboard"])
+def test_attribute_values_are_trimmed_unless_all_are_tidy(tmp_path, how):
+    rows = _rows(6)
+    for row, dept, team in zip(rows, [" Sales", "Sales ", "  ", "Sales", "Ops", "Ops"],
+                               ["A", "A", "A", "B", "B", "B"]):
+        row["Department"], row["Team"] = dept, team
+    con = _import(write_plain(tmp_path / "spaces.csv", rows), tmp_path, how)
+    got = con.execute("SELECT department, team FROM respondents ORDER BY rid").fetchall()
+    assert got == [("Sales", "A"), ("Sales", "A"), (None, "A"), ("Sales", "B"), ("Ops", "B"),
+                   ("Ops", "B")]
+    con.close()
