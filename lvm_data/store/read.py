@@ -153,12 +153,6 @@ def _verdicts_of(frame: pd.DataFrame, by, names: list[str], k: int) -> tuple[Ver
     return population, disclosure.suppress_complement(groups, names[1:], k)
 
 
-def selection_verdict(cur, wave_id: int, where, k: int) -> Verdict:
-    """Whether a selection and each of its dimensions may be shown."""
-    from .views import view      # views builds on this module
-    return view(cur, wave_id, None, where, k, raw=False).population
-
-
 def _group_expr(cur, by: str | None) -> tuple[str, list]:
     if by is None:
         return "'all'", []

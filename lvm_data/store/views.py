@@ -126,7 +126,7 @@ def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
     attrs = cells.attributes(cur, by, where)
 
     def judged(ids):
-        cube = _cubes(cur, stamped, ids, attrs, dims)
+        cube = _cubes(cur, stamped, ids, attrs, dims, sums=raw)
         out = {}
         for w in ids:
             bases = list(_dimension_bases(dims[w]))
@@ -142,10 +142,17 @@ def _dimensions(cur, stamped, wave_ids: list[int]) -> dict[int, list[str]]:
                        lambda ids: each_wave_dimensions(cur, ids))
 
 
-def _cubes(cur, stamped, wave_ids: list[int], attrs: tuple[str, ...],
-           dims: dict) -> dict[int, pd.DataFrame]:
-    return _remembered(stamped, wave_ids, ("cube", attrs),
-                       lambda more: cells.cubes(cur, more, attrs, dims))
+def _cubes(cur, stamped, wave_ids: list[int], attrs: tuple[str, ...], dims: dict,
+           sums: bool = True) -> dict[int, pd.DataFrame]:
+    """The waves' cubes; without ``sums`` (counts alone needed) a cube with sums already
+    counted serves, and the others are counted without them."""
+    full = ("cube", attrs, "sums")
+    have = {} if sums or stamped is None else \
+        _recalled({w: (*stamped[w], *full) for w in wave_ids})
+    rest = [w for w in wave_ids if w not in have]
+    more = _remembered(stamped, rest, full if sums else ("cube", attrs),
+                       lambda ids: cells.cubes(cur, ids, attrs, dims, sums)) if rest else {}
+    return {**{w: _copy(c) for w, c in have.items()}, **more}
 
 
 def sums(cur, wave_ids: list[int], by: str | None, where: dict | None
@@ -164,7 +171,7 @@ def sizes(cur, wave_ids: list[int], by: str | None, where: dict | None) -> dict[
     wave_ids = list(dict.fromkeys(int(w) for w in wave_ids))
     stamped = stamps(cur, wave_ids)
     cube = _cubes(cur, stamped, wave_ids, cells.attributes(cur, by, where),
-                  _dimensions(cur, stamped, wave_ids))
+                  _dimensions(cur, stamped, wave_ids), sums=False)
     return {w: int(cube[w].loc[cells.inside(cube[w], where), "all"].sum()) for w in wave_ids}
 
 
