@@ -9,7 +9,7 @@ from ..effects import EFFECT_COLUMNS, two_group_columns
 from ..stats import welch_ci
 from . import crosswave, disclosure, views
 from .disclosure import ALL
-from .read import Result, selection_verdict, wave_row
+from .read import Result, wave_row
 
 COLUMNS = ["dimension", "n_a", "n_b", "orientation_a", "orientation_b", "difference",
            "ci_low", "ci_high", *EFFECT_COLUMNS]
@@ -26,11 +26,11 @@ class Selection:
 def _side(cur, sel: Selection, k: int) -> tuple[pd.DataFrame, int]:
     """The dimensions of one side that disclosure control allows (none if it is refused)."""
     info = wave_row(cur, sel.wave)
-    verdict = selection_verdict(cur, info["wave_id"], sel.where, k)
+    seen = views.view(cur, info["wave_id"], None, sel.where, k)     # one scan for both
+    verdict, raw = seen.population, seen.raw
     n = int(verdict.n.at[ALL, "all"]) if ALL in verdict.n.index else 0
     if not verdict.ok(ALL, "all"):
         return pd.DataFrame(), n
-    raw = views.view(cur, info["wave_id"], None, sel.where, k).raw
     keep = [verdict.ok(ALL, f"dim:{d}") for d in raw["dimension"]]
     return raw[keep], n
 

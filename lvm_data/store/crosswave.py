@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import disclosure, sketch, views
-from .read import _filters, population, wave_row, waves
+from .read import _filters, wave_row, waves
 from .schema import answers_table, pole_column, quote, wave_dimensions
 
 
@@ -121,18 +121,20 @@ def _risky(cur, id_a: int, where_a, id_b: int, where_b, k: int, by=None) -> bool
 
 
 def _risk_now(cur, id_a: int, where_a, id_b: int, where_b, k: int, by=None) -> bool:
-    ids = [id_a, id_b]
-    cols = ", ".join(pole_column(d, p) for d in wave_dimensions(cur, ids)
+    """The sizes and sums (from the cubes the pages read) first; the scores only when they
+    cannot tell the two sides apart."""
+    sizes = [views.sizes(cur, [wave_id], by, where)[wave_id]
+             for wave_id, where in ((id_a, where_a), (id_b, where_b))]
+    if abs(sizes[0] - sizes[1]) >= k or _sums_apart(cur, id_a, where_a, id_b, where_b, k, by):
+        return False
+    cols = ", ".join(pole_column(d, p) for d in wave_dimensions(cur, [id_a, id_b])
                      for p in ("leadership", "management"))
     if not cols:
         return False
     sql_a, params_a = _side_sql(cur, id_a, where_a, "a", cols)
     sql_b, params_b = _side_sql(cur, id_b, where_b, "b", cols)
     sides, params = f"{sql_a} UNION ALL {sql_b}", [*params_a, *params_b]
-    sizes = [population(cur, [wave_id], where) for wave_id, where in ((id_a, where_a),
-                                                                      (id_b, where_b))]
-    if abs(sizes[0] - sizes[1]) >= k or _sums_apart(cur, id_a, where_a, id_b, where_b, k, by) \
-            or _surely_apart(cur, sides, params, cols, k):
+    if _surely_apart(cur, sides, params, cols, k):
         return False
     # scores compared by one hash of the pole columns (see ``_identical_rows``)
     shared, n_a, n_b = cur.execute(f"""
@@ -154,8 +156,9 @@ def _sums_apart(cur, id_a: int, where_a, id_b: int, where_b, k: int, by=None) ->
     unmatched move a count by k - 1 at most and such a sum by (k - 1) h; anything beyond
     (with room for rounding) means k or more. Any grouping's sums add up to the
     selection's, so the caller's grouping (``by``) saves a scan."""
-    lo, hi = cur.execute("SELECT min(scale_min), max(scale_max) FROM waves "
-                         "WHERE wave_id IN (?, ?)", [id_a, id_b]).fetchone()
+    table = waves(cur)
+    scales = table[table["wave_id"].isin([id_a, id_b])]
+    lo, hi = scales["scale_min"].min(), scales["scale_max"].max()
     centre, half = (lo + hi) / 2, (hi - lo) / 2
     a, b = (_totals(views.sums(cur, [w], by, where)[w], centre)
             for w, where in ((id_a, where_a), (id_b, where_b)))
@@ -173,6 +176,8 @@ def _sums_apart(cur, id_a: int, where_a, id_b: int, where_b, k: int, by=None) ->
 def _totals(raw, centre: float) -> dict[str, tuple[int, float, float]]:
     """Per dimension: respondents scored, and the sums of both poles less the centre."""
     out: dict[str, tuple[int, float, float]] = {}
+    if raw.empty:                 # no one, or no dimension (then without score columns)
+        return out
     for dim, n, lead, man in zip(raw["dimension"], raw["n"], raw["leadership"],
                                  raw["management"]):
         m, x, y = out.get(dim, (0, 0.0, 0.0))
@@ -224,7 +229,7 @@ def risky_pairs(cur, where: dict | None = None, min_group_size: int | None = Non
     a trend line across them would show those few people's answers."""
     k = disclosure.minimum(cur, min_group_size)
     table = waves(cur)
-    names = [str(n) for n in table["wave"]]
-    views.sums(cur, [int(w) for w in table["wave_id"]], by, where)   # one scan for all
-    return [(old, new) for old, new in zip(names, names[1:])
-            if differencing_risk(cur, _Side(new, where), _Side(old, where), k, by)]
+    names, ids = [str(n) for n in table["wave"]], [int(w) for w in table["wave_id"]]
+    views.sums(cur, ids, by, where)   # one scan for all
+    return [(names[i - 1], names[i]) for i in range(1, len(ids))
+            if _risky(cur, ids[i], where, ids[i - 1], where, k, by)]

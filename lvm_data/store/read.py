@@ -153,12 +153,6 @@ def _verdicts_of(frame: pd.DataFrame, by, names: list[str], k: int) -> tuple[Ver
     return population, disclosure.suppress_complement(groups, names[1:], k)
 
 
-def selection_verdict(cur, wave_id: int, where, k: int) -> Verdict:
-    """Whether a selection and each of its dimensions may be shown."""
-    from .views import view      # views builds on this module
-    return view(cur, wave_id, None, where, k, raw=False).population
-
-
 def _group_expr(cur, by: str | None) -> tuple[str, list]:
     if by is None:
         return "'all'", []
@@ -204,7 +198,8 @@ def _raw_groups(cur, wave_ids: list[int], by, where, per_wave: bool) -> pd.DataF
     one row per group x dimension (``_long``). Orientation and balance are linear in the
     pole means, so only the spread of (leadership - management) is needed from the
     respondents. Sizes and what may be shown come from the disclosure check
-    (``_verdicts``), not from here."""
+    (``_verdicts``), not from here. The views sum these rows from their cubes instead
+    (``rollup``) and scan only for a spread the cube's sums cannot settle."""
     dims = wave_dimensions(cur, wave_ids)
     group_sql, group_params = _group_expr(cur, by)
     filt, filt_params = _filters(cur, where)
@@ -300,7 +295,14 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 def trends(cur, by: str | None = None, where: dict | None = None,
            min_group_size: int | None = None) -> Result:
     """Group scores per wave, oldest first; each wave's figures checked on their own, and a
-    wave left out when it repeats the one before for all but a few people (``crosswave``)."""
+    wave left out when it repeats the one before for all but a few people (``crosswave``).
+    The small facts (waves, their stamps and dimensions) are read once for the whole call,
+    as within a dashboard's page run (``facts.held``): every pair of waves asks for them."""
+    with facts.held():
+        return _trends(cur, by, where, min_group_size)
+
+
+def _trends(cur, by: str | None, where: dict | None, min_group_size: int | None) -> Result:
     from .crosswave import risky_pairs      # crosswave and views build on this module
     from .views import views
     k = disclosure.minimum(cur, min_group_size)

@@ -1,14 +1,16 @@
 """One wave's grouped view, remembered: the inputs of most figures, computed once.
 
 A page asks about the same wave, grouping and filters many times (the scores, the change
-since the wave before, the group tests, each step of Trends), and each answer needs two
-scans of millions of rows: the base counts for disclosure control and the per-group sums.
-A wave's respondents never change once imported (a wave imported again has a new import
-time), so both are remembered per database file, wave as imported, grouping and
-filters, and the waves asked for together are counted in one scan each. What is kept are
-the inputs, exactly as ``read`` computes them for one wave: the base counts, on which the
-rules of ``disclosure`` run again at every call (they are cheap, and the minimum may
-differ), and the raw sums. Every figure built on a view is the figure computed afresh.
+since the wave before, the group tests, each step of Trends), and each answer needs the
+base counts for disclosure control and the per-group sums of millions of rows. Both come
+from one scan: a cube per wave (``cells``), whose cells hold the counts and the sums, so
+any grouping and filters on its attributes are sums over it (``rollup``). A wave's
+respondents never change once imported (a wave imported again has a new import time), so
+the cubes are remembered per database file, wave as imported and attributes, and the waves
+asked for together are counted in one scan. What is kept are the inputs, exactly as
+``read`` computes them for one wave: the base counts, on which the rules of ``disclosure``
+run again at every call (they are cheap, and the minimum may differ), and the raw sums.
+Every figure built on a view is the figure computed afresh.
 """
 from __future__ import annotations
 
@@ -17,11 +19,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import cells, facts
+from . import cells, facts, rollup
 from ..single_flight import Flights
 from .disclosure import Verdict
-from .read import _dimension_bases, _raw_groups, _verdicts_of
-from .schema import wave_dimensions
+from .read import _dimension_bases, _raw_groups, _verdicts_of, waves as wave_table
+from .schema import each_wave_dimensions
 
 MAX_VIEWS = 2000
 
@@ -48,13 +50,13 @@ def frozen(where) -> tuple:
 
 
 def stamps(cur, wave_ids: list[int]) -> dict[int, tuple] | None:
-    """Per wave: file, wave id, import time and size (a wave imported again differs), in one
-    query; None for a database in memory (no file to name: nothing is kept)."""
-    marks = ", ".join("?" * len(wave_ids))
-    rows = facts.recall(("stamps", *wave_ids), lambda: cur.execute(
-        f"SELECT d.path, w.wave_id, w.imported_at, w.respondents "
-        f"FROM duckdb_databases() d LEFT JOIN waves w ON w.wave_id IN ({marks}) "
-        "WHERE d.database_name = current_database()", wave_ids).fetchall())
+    """Per wave: file, wave id, import time and size (a wave imported again differs), read
+    for every wave in one query (a page run asks for many sets of waves); None for a
+    database in memory (no file to name: nothing is kept)."""
+    rows = facts.recall(("stamps",), lambda: cur.execute(
+        "SELECT d.path, w.wave_id, w.imported_at, w.respondents "
+        "FROM duckdb_databases() d LEFT JOIN waves w ON true "
+        "WHERE d.database_name = current_database()").fetchall())
     if not rows or rows[0][0] is None:
         return None
     found = {int(w): (path, int(w), str(t), n) for path, w, t, n in rows if w is not None}
@@ -124,21 +126,33 @@ def views(cur, wave_ids: list[int], by: str | None, where: dict | None, k: int,
     attrs = cells.attributes(cur, by, where)
 
     def judged(ids):
-        cube = _remembered(stamped, ids, ("cube", attrs),
-                           lambda more: cells.cubes(cur, more, attrs, dims))
+        cube = _cubes(cur, stamped, ids, attrs, dims, sums=raw)
         out = {}
         for w in ids:
             bases = list(_dimension_bases(dims[w]))
             out[w] = _verdicts_of(cells.cell_counts(cube[w], where, by, bases), by, bases, k)
         return out
     verdicts = _remembered(stamped, wave_ids, ("verdicts", by, frozen(where), k), judged)
-    rows = _remembered_sums(cur, stamped, dims, wave_ids, by, where) if raw else {}
+    rows = _remembered_sums(cur, stamped, dims, wave_ids, by, where, attrs) if raw else {}
     return {w: View(tuple(dims[w]), *verdicts[w], rows.get(w)) for w in wave_ids}
 
 
 def _dimensions(cur, stamped, wave_ids: list[int]) -> dict[int, list[str]]:
     return _remembered(stamped, wave_ids, ("dims",),
-                       lambda ids: {w: wave_dimensions(cur, [w]) for w in ids})
+                       lambda ids: each_wave_dimensions(cur, ids))
+
+
+def _cubes(cur, stamped, wave_ids: list[int], attrs: tuple[str, ...], dims: dict,
+           sums: bool = True) -> dict[int, pd.DataFrame]:
+    """The waves' cubes; without ``sums`` (counts alone needed) a cube with sums already
+    counted serves, and the others are counted without them."""
+    full = ("cube", attrs, "sums")
+    have = {} if sums or stamped is None else \
+        _recalled({w: (*stamped[w], *full) for w in wave_ids})
+    rest = [w for w in wave_ids if w not in have]
+    more = _remembered(stamped, rest, full if sums else ("cube", attrs),
+                       lambda ids: cells.cubes(cur, ids, attrs, dims, sums)) if rest else {}
+    return {**{w: _copy(c) for w, c in have.items()}, **more}
 
 
 def sums(cur, wave_ids: list[int], by: str | None, where: dict | None
@@ -148,13 +162,23 @@ def sums(cur, wave_ids: list[int], by: str | None, where: dict | None
     wave_ids = list(dict.fromkeys(int(w) for w in wave_ids))
     stamped = stamps(cur, wave_ids)
     return _remembered_sums(cur, stamped, _dimensions(cur, stamped, wave_ids), wave_ids, by,
-                            where)
+                            where, cells.attributes(cur, by, where))
 
 
-def _remembered_sums(cur, stamped, dims: dict, wave_ids: list[int], by,
-                     where) -> dict[int, pd.DataFrame]:
+def sizes(cur, wave_ids: list[int], by: str | None, where: dict | None) -> dict[int, int]:
+    """Each wave's respondents inside the filters, from the cube its views of ``by`` and
+    ``where`` read (the same count as a scan: the cells' counts add up)."""
+    wave_ids = list(dict.fromkeys(int(w) for w in wave_ids))
+    stamped = stamps(cur, wave_ids)
+    cube = _cubes(cur, stamped, wave_ids, cells.attributes(cur, by, where),
+                  _dimensions(cur, stamped, wave_ids), sums=False)
+    return {w: int(cube[w].loc[cells.inside(cube[w], where), "all"].sum()) for w in wave_ids}
+
+
+def _remembered_sums(cur, stamped, dims: dict, wave_ids: list[int], by, where,
+                     attrs: tuple[str, ...]) -> dict[int, pd.DataFrame]:
     return _remembered(stamped, wave_ids, ("sums", by, frozen(where)),
-                       lambda ids: _sums(cur, ids, by, where, dims))
+                       lambda ids: _sums(cur, stamped, ids, by, where, dims, attrs))
 
 
 def view(cur, wave_id: int, by: str | None, where: dict | None, k: int,
@@ -162,20 +186,24 @@ def view(cur, wave_id: int, by: str | None, where: dict | None, k: int,
     return views(cur, [wave_id], by, where, k, raw)[int(wave_id)]
 
 
-def _sums(cur, wave_ids: list[int], by, where, dims: dict) -> dict[int, pd.DataFrame]:
-    raw = _raw_groups(cur, wave_ids, by, where, per_wave=True)
-    return {w: _wave_rows(raw, w, dims[w]) for w in wave_ids}
+def _sums(cur, stamped, wave_ids: list[int], by, where, dims: dict,
+          attrs: tuple[str, ...]) -> dict[int, pd.DataFrame]:
+    """Each wave's group rows summed from its cube; a wave with a group whose spread the
+    sums cannot settle (``rollup``) is scanned for them instead."""
+    cube = _cubes(cur, stamped, wave_ids, attrs, dims)
+    table = wave_table(cur).set_index("wave_id")
+    out = {}
+    for w in wave_ids:
+        scale = (float(table.at[w, "scale_min"]), float(table.at[w, "scale_max"]))
+        rows, unsure = rollup.group_sums(cube[w], where, by, dims[w], scale)
+        out[w] = _scanned(cur, w, by, where) if unsure else rows
+    return out
 
 
-def _wave_rows(raw: pd.DataFrame, wave_id: int, dims: list[str]) -> pd.DataFrame:
-    """One wave's rows of a per-wave ``_raw_groups``, as ``per_wave=False`` returns them
-    (``order`` is the position among this wave's own dimensions)."""
-    rows = raw[raw["wave_id"] == wave_id] if "wave_id" in raw else raw.iloc[0:0]
-    rows = rows.drop(columns=[c for c in ("wave_id", "wave", "wave_date") if c in rows])
+def _scanned(cur, wave_id: int, by, where) -> pd.DataFrame:
+    rows = _raw_groups(cur, [wave_id], by, where, per_wave=False)
     if rows.empty or "order" not in rows:
         return rows.reset_index(drop=True)
-    order = {d: i for i, d in enumerate(dims)}
-    rows = rows.assign(order=rows["dimension"].map(order).astype(rows["order"].dtype))
     return rows.sort_values(["order", "group"], kind="stable").reset_index(drop=True)
 
 
