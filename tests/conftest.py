@@ -1,5 +1,4 @@
 import csv
-import os
 import sys
 from pathlib import Path
 

@@ -15,7 +15,7 @@ import pytest
 
 from lvm_data.instrument import load_default
 from lvm_data.sample import write_sample
-from tools.serve import CHROMIUM, ROOT, full_height, server, wait_drawn
+from tools.serve import CHROMIUM, full_height, server, wait_drawn
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium not installed")
 sync_api = pytest.importorskip("playwright.sync_api")

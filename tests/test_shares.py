@@ -87,7 +87,7 @@ def test_a_brief_connection_lets_another_process_write(tmp_path):
     with store.session.briefly(db) as con:
         con.execute("SELECT 1")
         blocked = subprocess.run([sys.executable, "-c", "import duckdb, sys; "
-                                  f"duckdb.connect(sys.argv[1])", str(db)],
+                                  "duckdb.connect(sys.argv[1])", str(db)],
                                  cwd=ROOT, capture_output=True, text=True)
         assert "lock" in blocked.stderr
     free = subprocess.run([sys.executable, "-c", "import sys; from lvm_data.store import session; "
