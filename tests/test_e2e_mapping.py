@@ -47,14 +47,21 @@ def choose(page, editor, row: int, option, search: str | None = None) -> None:
     """Open the "Use as" cell of ``row`` (select a cell of that column, go to the top, then
     down) and pick."""
     expect = sync_api.expect
-    editor.scroll_into_view_if_needed()
-    box = editor.bounding_box()
-    page.mouse.click(box["x"] + 300, box["y"] + 35 + 17)       # "Use as": 2nd column, 200 px
-    page.keyboard.press("Control+ArrowUp")          # the grid may have scrolled: to row 0
+    selected = editor.locator("td[aria-selected='true']")
+    for attempt in range(3):        # a grid still redrawing after a rerun may miss the keys
+        editor.scroll_into_view_if_needed()
+        box = editor.bounding_box()
+        page.mouse.click(box["x"] + 300, box["y"] + 35 + 17)   # "Use as": 2nd column, 200 px
+        page.keyboard.press("Control+ArrowUp")      # the grid may have scrolled: to row 0
+        try:
+            expect(selected).to_have_attribute("data-testid", "glide-cell-1-0", timeout=3000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
     for _ in range(row):
         page.keyboard.press("ArrowDown")
-    expect(editor.locator("td[aria-selected='true']")).to_have_attribute(
-        "data-testid", f"glide-cell-1-{row}")
+    expect(selected).to_have_attribute("data-testid", f"glide-cell-1-{row}")
     page.keyboard.press("Enter")
     if search:                              # the list is searchable: typing narrows it
         page.keyboard.type(search)
