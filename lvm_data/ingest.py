@@ -250,15 +250,15 @@ def _check(cur, layout, options: Options, progress, source: str,
         if options.preview_rows is None:
             check_shape(source, rows, len(layout.columns), options.limits)
         ranged = tuple(items) if set(items) <= staging.whole_number_columns(cur) else ()
-        counted = staging.count_values(cur, [*items, *(m.key for m in _screened(matches))],
-                                       ranged)
+        keys = [*items, *(m.key for m in _screened(matches))]
+        counted = staging.count_values(cur, keys, ranged)
         _screen_free_text(cur, matches, counted)
     except duckdb.Error as exc:  # DuckDB's parser names the line; keep only that sentence
         raise ImportProblem(_csv_error(exc)) from exc
     _notify(progress, 0.3, f"Checking {rows:,} responses")
     guess, counts = _choose_scale(cur, items, instrument, layout, counted)
     if not _ends_suffice(counts, guess.scale):      # answers off the scale: count them all
-        counted = staging.count_values(cur, list(items))
+        counted = staging.count_values(cur, keys)
         guess, counts = _choose_scale(cur, items, instrument, layout, counted)
     maps, bad, unrecognised = _value_maps(counts, guess.scale)
     plan = _plan(cur, matches, items, maps, bad, layout, options, counted)
@@ -364,7 +364,7 @@ def import_file(con, path: str | Path, options: Options | None = None,
                     cur.execute("ROLLBACK")
                     return prepared.report
                 summary = ingest_store.store_prepared(cur, prepared, options, progress)
-                staging.drop_staging(cur)
+                write.drop_staged(cur)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")

@@ -9,8 +9,6 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from . import quality, sketch
-
 
 def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = frozenset(),
           limit: int | None = None) -> int:
@@ -41,13 +39,6 @@ def stage(cur, read_csv_fragment: str, params: list, whole_numbers: set[str] = f
 def sample_rows(cur, read_csv_fragment: str, params: list, limit: int = 2000) -> pd.DataFrame:
     """The first rows as text, to map columns and choose types before the full read."""
     return cur.execute(f"SELECT * FROM {read_csv_fragment} LIMIT ?", [*params, limit]).df()
-
-
-def drop_staging(cur) -> None:
-    drop_raw(cur)
-    quality.drop(cur)
-    cur.execute("DROP TABLE IF EXISTS clean; DROP TABLE IF EXISTS clean_hash_items")
-    sketch.drop_file_hashes(cur)
 
 
 def drop_raw(cur) -> None:

@@ -15,9 +15,9 @@ import pandas as pd
 from ..instrument import Instrument
 from ..keyfile import keyed_hash
 from ..scoring import min_answered
-from . import demo, facts, participation, sketch
+from . import demo, facts, participation, sketch, staging
+from . import quality as quality_store
 from .schema import FIXED_ATTRIBUTES as FIXED
-from .quality import TABLES as QUALITY_TABLES, straight_sql
 from .staging import quote_key
 from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
 
@@ -139,15 +139,17 @@ def build_clean(cur, plan: Plan, rid_base: int) -> None:
     params += plan.duration[1]
     flags, flag_params = _flags_sql(plan)
     items = list(plan.items.values())
-    straight, straight_params = straight_sql(items) if items else ("FALSE", [])
+    # the row's quality flag and answer hash are made with it, while its answers are at hand
+    straight, straight_params = quality_store.straight_sql(items) if items else ("FALSE", [])
     sketch.drop_file_hashes(cur)              # hashes of an earlier ``clean``
+    row_hash = sketch.row_hash_sql(cur, items)
     if plan.key_secret is not None:
         _register_hmac(cur, plan.key_secret)
-    try:    # the row's quality flag and answer hash are made here, while its answers are at hand
+    try:
         cur.execute(f"""
             CREATE OR REPLACE TEMP TABLE clean AS
             SELECT * EXCLUDE (_invalid, _unfinished), {_problem_sql(plan)} AS problem,
-                   {straight} AS straight, {sketch.row_hash_sql(cur, items)} AS row_hash FROM (
+                   {straight} AS straight, {row_hash} AS row_hash FROM (
                 SELECT ? + s.__lvm_row + 1 AS rid, s.__lvm_row + ? AS source_row,
                        {', '.join(cols)}, {flags}
                 FROM staging s)""", [*straight_params, rid_base, plan.row_offset, *params,
@@ -161,6 +163,14 @@ def build_clean(cur, plan: Plan, rid_base: int) -> None:
             SELECT rid FROM (SELECT rid, row_number() OVER (
                 PARTITION BY coalesce(wave_name, ''), respondent_key ORDER BY rid) AS k
                 FROM clean WHERE problem IS NULL AND respondent_key IS NOT NULL) WHERE k > 1)""")
+
+
+def drop_staged(cur) -> None:
+    """What an import staged: the file as read, ``clean`` and what was made from it."""
+    staging.drop_raw(cur)
+    quality_store.drop(cur)
+    cur.execute("DROP TABLE IF EXISTS clean; DROP TABLE IF EXISTS clean_hash_items")
+    sketch.drop_file_hashes(cur)
 
 
 def problem_counts(cur) -> dict[str, int]:
@@ -321,7 +331,7 @@ def remove_wave(cur, name: str) -> int:
     demo.forget(cur, wave_id)
     participation.forget(cur, wave_id)
     sketch.forget(cur, wave_id)
-    for table in ("items", "waves", *QUALITY_TABLES):
+    for table in ("items", "waves", *quality_store.TABLES):
         cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
     cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
     return int(n)
