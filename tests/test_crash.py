@@ -55,10 +55,13 @@ def check_whole(db: Path, before: str, new_wave: str, rows: int) -> str:
                               "(SELECT wave_id FROM waves)").fetchone()[0]
         tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
                                             "WHERE table_name LIKE 'answers_%'").fetchall()}
-        ids = {f"answers_{i}" for (i,) in con.execute("SELECT wave_id FROM waves").fetchall()}
+        cubes = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
+                                           "WHERE table_name LIKE 'cells_%'").fetchall()}
+        wave_ids = [i for (i,) in con.execute("SELECT wave_id FROM waves").fetchall()]
+        ids = {f"answers_{i}" for i in wave_ids}
     finally:
         con.close()
-    assert orphans == 0 and tables == ids
+    assert orphans == 0 and tables == ids and cubes == {f"cells_{i}" for i in wave_ids}
     assert counted == {k: v for k, v in waves.items()}
     if new_wave in waves:
         assert waves[new_wave] == rows

@@ -160,14 +160,60 @@ def dimension_counts(cur, wave_id: int, where, dimension: str) -> pd.DataFrame:
     (``cells``) remembered like ``views``: a wave's answers never change once imported,
     so a new filter needs no join at all."""
     table = _item_table(cur, wave_id)
-    table = table[table["dimension"] == dimension]
-    found = scales(table)
-    bases = {**_scale_bases(found, _shared(found)),
-             **{f"item:{i}": f"count(a.{quote(i)})" for i in table["item_id"]}}
+    bases = _answer_bases(table[table["dimension"] == dimension])
     attrs = cells.attributes(cur, None, where)
     cube = views.remembered(cur, wave_id, ("answers", dimension, attrs),
-                            lambda: cells.answer_cube(cur, wave_id, attrs, bases))
+                            lambda: _answer_cube(cur, wave_id, attrs, bases))
     return cells.cell_counts(cube, where, None, list(bases))
+
+
+def _answer_bases(table: pd.DataFrame) -> dict[str, str]:
+    """The bases of these items' figures: their scales' complete answerers (and of pairs of
+    scales sharing items), and each item's answerers. Scales share items only within a
+    dimension, so the bases of several dimensions are the union of each one's."""
+    found = scales(table)
+    return {**_scale_bases(found, _shared(found)),
+            **{f"item:{i}": f"count(a.{quote(i)})" for i in table["item_id"]}}
+
+
+def _answer_cube(cur, wave_id: int, attrs: tuple[str, ...], bases: dict[str, str]):
+    """The kept answer cube (``keep_answers``) when it holds these bases, else the join."""
+    kept = _kept_answers(cur, wave_id, list(bases)) if attrs == cells.KEPT else None
+    return kept if kept is not None else cells.answer_cube(cur, wave_id, attrs, bases)
+
+
+def keep_answers(cur, wave_id: int, staged: tuple[set[str], str | None] | None = None) -> None:
+    """Keep a wave's answer cube over the sidebar's attributes, with the bases of all its
+    dimensions, in ``answer_cells`` (one row per cell and base, zeros kept, so any
+    instrument fits one table): inside the import's transaction, like ``cells.keep``, so a
+    first view of item answers or reliability needs no join of millions of answer rows.
+    ``staged``: counted from the import's ``clean`` (``cells.answer_cube_sql``)."""
+    bases = _answer_bases(_item_table(cur, wave_id))
+    sql, params = cells.answer_cube_sql(cur, wave_id, cells.KEPT, bases, staged)
+    names = ", ".join(f"a{i}" for i in range(len(cells.KEPT)))
+    counts = ", ".join(f"b{j}" for j in range(len(bases)))
+    cur.execute(f"INSERT INTO answer_cells SELECT ?, {names}, unnest(?::VARCHAR[]), "
+                f"unnest([{counts}]) FROM ({sql})", [wave_id, list(bases), *params])
+
+
+def keep_missing(con) -> None:
+    """The answer cube of every wave imported before they were kept (see ``cells``)."""
+    for (wave_id,) in con.execute("SELECT wave_id FROM waves WHERE wave_id NOT IN "
+                                  "(SELECT wave_id FROM answer_cells) ORDER BY 1").fetchall():
+        keep_answers(con, int(wave_id))
+
+
+def _kept_answers(cur, wave_id: int, bases: list[str]) -> pd.DataFrame | None:
+    """The kept cube's columns for ``bases``, or None when it lacks one of them."""
+    attrs = ", ".join(quote(a) for a in cells.KEPT)
+    sums = ", ".join(f"sum(n) FILTER (WHERE base = ?)::BIGINT AS b{j}" for j in range(len(bases)))
+    frame = cur.execute(f"SELECT {attrs}, count(DISTINCT base) AS found, {sums} "
+                        f"FROM answer_cells WHERE wave_id = ? AND base IN "
+                        f"({', '.join('?' * len(bases))}) GROUP BY ALL",
+                        [*bases, wave_id, *bases]).df()
+    if frame.empty or (frame["found"] < len(bases)).any():
+        return None
+    return frame.drop(columns="found").rename(columns={f"b{j}": b for j, b in enumerate(bases)})
 
 
 def dimension_verdict(cur, wave_id: int, where, dimension: str, bases: list[str], k: int):

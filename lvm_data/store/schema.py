@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS respondents (
     department VARCHAR, team VARCHAR, role VARCHAR);
 CREATE TABLE IF NOT EXISTS dimensions (name VARCHAR PRIMARY KEY, position INTEGER);
 CREATE TABLE IF NOT EXISTS wave_sketches (wave_id INTEGER, h UBIGINT, n INTEGER);
+CREATE TABLE IF NOT EXISTS answer_cells (
+    wave_id INTEGER, department VARCHAR, role VARCHAR, team VARCHAR, base VARCHAR, n BIGINT);
 CREATE TABLE IF NOT EXISTS wave_sketch_info (
     wave_id INTEGER PRIMARY KEY, items VARCHAR, modulus INTEGER, probe UBIGINT);
 """
@@ -66,6 +68,11 @@ def answers_table(wave_id: int) -> str:
     return f"answers_{int(wave_id)}"
 
 
+def cells_table(wave_id: int) -> str:
+    """A wave's kept cube (``cells.keep``)."""
+    return f"cells_{int(wave_id)}"
+
+
 def default_db_path() -> str:
     return load_settings().db_path
 
@@ -89,7 +96,7 @@ def _schema_sql() -> tuple[str, str]:
     from .mappings import SCHEMA as MAPPINGS
     from .participation import SCHEMA as PARTICIPATION
     ddl = SCHEMA + SHARES + QUALITY + DEMO + MAPPINGS + PARTICIPATION
-    return ddl, hashlib.sha256((ddl + "seed 1").encode()).hexdigest()[:16]
+    return ddl, hashlib.sha256((ddl + "seed 2, kept cubes").encode()).hexdigest()[:16]
 
 
 def _ensure_schema(con) -> None:
@@ -108,6 +115,9 @@ def _ensure_schema(con) -> None:
         con.execute(ddl)
         _seed_attributes(con)
         _record_minimum(con)
+        from . import cells, item_matrix            # late: both read through this module
+        cells.keep_missing(con)
+        item_matrix.keep_missing(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [stamp])
 
 

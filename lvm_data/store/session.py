@@ -128,7 +128,7 @@ def _literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-_BULKY = ("respondents", "response_quality")
+_BULKY = ("respondents", "response_quality", "answer_cells")
 
 
 def mirror(cur, path, wait: float = WAIT_SECONDS,
@@ -141,7 +141,7 @@ def mirror(cur, path, wait: float = WAIT_SECONDS,
         tables = [r[0] for r in cur.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lvm_file' "
             "AND schema_name = 'main' AND NOT temporary").fetchall()]
-        for name in tables:
+        for name in (t for t in tables if not t.startswith("cells_")):   # figures: not needed
             empty = " LIMIT 0" if name in _BULKY or name.startswith("answers_") else ""
             cur.execute(f'CREATE OR REPLACE TABLE memory.main."{name}" AS '
                         f'SELECT * FROM lvm_file.main."{name}"{empty}')

@@ -15,11 +15,12 @@ import pandas as pd
 from ..instrument import Instrument
 from ..keyfile import keyed_hash
 from ..scoring import min_answered
-from . import demo, facts, participation, sketch, staging
+from . import cells, demo, facts, item_matrix, participation, sketch, staging
 from . import quality as quality_store
 from .schema import FIXED_ATTRIBUTES as FIXED
 from .staging import quote_key
-from .schema import answers_table, ensure_attribute, ensure_dimension, pole_column, quote
+from .schema import (answers_table, cells_table, ensure_attribute, ensure_dimension,
+                     pole_column, quote)
 
 
 @dataclass
@@ -241,6 +242,8 @@ def write_wave(cur, wave_id: int, meta: WaveMeta, instrument: Instrument, plan: 
                 f"FROM clean WHERE problem IS NULL AND coalesce(wave_name, '') = coalesce(?, '')",
                 [rid_shift, file_wave])
     _insert_items(cur, wave_id, instrument, set(plan.items.values()))
+    cells.keep(cur, wave_id)
+    item_matrix.keep_answers(cur, wave_id, (set(plan.attributes.values()), file_wave))
     cur.execute("INSERT INTO waves VALUES (?, ?, ?, current_timestamp, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [wave_id, meta.name, meta.wave_date, meta.source, meta.tool, instrument.name,
                  meta.scale_name, meta.scale_min, meta.scale_max,
@@ -331,9 +334,10 @@ def remove_wave(cur, name: str) -> int:
     demo.forget(cur, wave_id)
     participation.forget(cur, wave_id)
     sketch.forget(cur, wave_id)
-    for table in ("items", "waves", *quality_store.TABLES):
+    for table in ("items", "waves", "answer_cells", *quality_store.TABLES):
         cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
     cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
+    cur.execute(f"DROP TABLE IF EXISTS {cells_table(wave_id)}")
     return int(n)
 
 
