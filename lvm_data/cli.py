@@ -139,7 +139,15 @@ def cmd_scores(args) -> int:
     if args.since:
         table, note = _with_change(con.cursor(), table, args)
         message = " ".join(m for m in (message, note) if m) or None
-    return _emit(table, args.format, message)
+    return _emit(table, args.format, _noting_flaws(con.cursor(), args.wave, message))
+
+
+def _noting_flaws(cur, wave: str | None, message: str | None) -> str | None:
+    """The message, and a warning when the wave holds answers an old version mis-stored."""
+    name = store.wave_row(cur, wave)["name"]
+    if (flaw := store.legacy.off_scale(cur).get(name)) is None:
+        return message
+    return " ".join(m for m in (message, store.legacy.warning(name, *flaw)) if m)
 
 
 CHANGE_COLUMNS = ["change", "change_ci_low", "change_ci_high"]
@@ -165,14 +173,15 @@ def cmd_items(args) -> int:
                                      min_group_size=args.min_group_size)
     table = result.table.rename(columns={"item_id": "item"})[ITEM_COLUMNS]
     table["value"] = [int(v) if float(v).is_integer() else v for v in table["value"]]
-    return _emit(table, args.format, result.message)
+    return _emit(table, args.format, _noting_flaws(con.cursor(), args.wave, result.message))
 
 
 def cmd_mix(args) -> int:
     con = store.connect(args.db)
     result = store.archetype_mix(con.cursor(), wave=args.wave, where=_where(args.where),
                                  min_group_size=args.min_group_size)
-    return _emit(result.table[MIX_COLUMNS], args.format, result.message)
+    return _emit(result.table[MIX_COLUMNS], args.format,
+                 _noting_flaws(con.cursor(), args.wave, result.message))
 
 
 def cmd_backup(args) -> int:
@@ -208,6 +217,8 @@ def cmd_waves(args) -> int:
     con = store.connect(args.db)
     table = store.waves(con.cursor())[["wave", "wave_date", "respondents", "tool", "source"]]
     sys.stdout.write(csv_text(table))
+    for wave, flaw in store.legacy.off_scale(con.cursor()).items():
+        print(store.legacy.warning(wave, *flaw), file=sys.stderr)
     return 0
 
 

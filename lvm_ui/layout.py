@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lvm_data import scoring
+from lvm_data import scoring, store
 from lvm_data.instrument import dimension_info, load_default
 
 from . import bound, common, filters
@@ -17,15 +17,25 @@ MEASURES = {"orientation": "Orientation (−100 … +100)", "leadership": "Leade
 ALL_DIMENSIONS = "all"
 
 
-def require_data() -> filters.Filters | None:
-    """The filters, or None after telling the user to import data first."""
+def require_data(every_wave: bool = False) -> filters.Filters | None:
+    """The filters, or None after telling the user to import data first. A warning names
+    the chosen wave (``every_wave``: every wave) when an old version stored missing-answer
+    codes in it as answers."""
     f = filters.current()
     if f.has_data:
+        flaws_note([*f.waves] if every_wave else [f.wave or f.waves[-1]])
         return f
     st.info("There is no survey data yet. Import an export on the Data page to see results.",
             icon=":material/upload_file:")
     st.page_link("pages/data.py", label="Go to the Data page", icon=":material/database:")
     return None
+
+
+def flaws_note(waves: list[str]) -> None:
+    flaws = store.legacy.off_scale(common.cursor())
+    for wave in (w for w in waves if w in flaws):
+        st.warning(common.md(store.legacy.warning(wave, *flaws[wave])),
+                   icon=":material/report:")
 
 
 def dimensions(f: filters.Filters | None = None) -> list[str]:

@@ -23,7 +23,7 @@ def repeats_note(result, k: int) -> None:
 
 def main() -> None:
     st.title("Trends")
-    f = layout.require_data()
+    f = layout.require_data(every_wave=True)   # a line across every wave
     if f is None:
         return
     st.caption("All waves · " + f.describe().split(" · ", 1)[-1])

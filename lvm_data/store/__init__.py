@@ -8,7 +8,7 @@ from .disclosure import minimum
 from .schema import (answers_table, attribute_names, default_db_path, quote, recorded_minimum,
                      set_minimum)
 from .write import delete_wave, rename_wave
-from . import demo, facts, mappings, participation, scope, session, shares
+from . import demo, facts, legacy, mappings, participation, scope, session, shares
 from .change import change, previous_wave, steps
 from .differences import difference_from_all, group_tests
 from .raters import self_vs_others
@@ -20,5 +20,5 @@ __all__ = ["NOT_GIVEN", "QueryError", "Result", "Selection", "answers_table", "a
            "self_vs_others", "steps",
            "delete_wave", "group_scores", "item_distribution", "minimum", "overview", "quote",
            "recorded_minimum", "reliability", "rename_wave", "scope", "demo", "mappings",
-           "participation", "facts", "session", "set_minimum", "shares",
+           "participation", "facts", "legacy", "session", "set_minimum", "shares",
            "trends", "wave_row", "waves"]

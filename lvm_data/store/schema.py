@@ -95,7 +95,8 @@ def _schema_sql() -> tuple[str, str]:
     from .demo import SCHEMA as DEMO
     from .mappings import SCHEMA as MAPPINGS
     from .participation import SCHEMA as PARTICIPATION
-    ddl = SCHEMA + SHARES + QUALITY + DEMO + MAPPINGS + PARTICIPATION
+    from .legacy import SCHEMA as LEGACY
+    ddl = SCHEMA + SHARES + QUALITY + DEMO + MAPPINGS + PARTICIPATION + LEGACY
     return ddl, hashlib.sha256((ddl + "seed 2, kept cubes").encode()).hexdigest()[:16]
 
 
@@ -115,9 +116,10 @@ def _ensure_schema(con) -> None:
         con.execute(ddl)
         _seed_attributes(con)
         _record_minimum(con)
-        from . import cells, item_matrix            # late: both read through this module
+        from . import cells, item_matrix, legacy    # late: they read through this module
         cells.keep_missing(con)
         item_matrix.keep_missing(con)
+        legacy.find(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [stamp])
 
 

@@ -334,7 +334,7 @@ def remove_wave(cur, name: str) -> int:
     demo.forget(cur, wave_id)
     participation.forget(cur, wave_id)
     sketch.forget(cur, wave_id)
-    for table in ("items", "waves", "answer_cells", *quality_store.TABLES):
+    for table in ("items", "waves", "answer_cells", "off_scale", *quality_store.TABLES):
         cur.execute(f"DELETE FROM {table} WHERE wave_id = ?", [wave_id])
     cur.execute(f"DROP TABLE IF EXISTS {answers_table(wave_id)}")
     cur.execute(f"DROP TABLE IF EXISTS {cells_table(wave_id)}")
