@@ -31,10 +31,12 @@ def require_data(every_wave: bool = False) -> filters.Filters | None:
     return None
 
 
-def flaws_note(waves: list[str]) -> None:
+def flaws_note(waves: list[str], counted: bool = False) -> None:
+    """Name the waves an old version stored missing-answer codes in (``counted``: how many,
+    for the administrators' Data page)."""
     flaws = store.legacy.off_scale(common.cursor())
     for wave in (w for w in waves if w in flaws):
-        st.warning(common.md(store.legacy.warning(wave, *flaws[wave])),
+        st.warning(common.md(store.legacy.warning(wave, *flaws[wave], counted=counted)),
                    icon=":material/report:")
 
 

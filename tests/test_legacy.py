@@ -82,9 +82,13 @@ def test_the_pages_name_the_wave(flawed):
     at.query_params["wave"] = "w1"
     at.run()
     assert not at.exception and len(_warnings(at)) == 1 and "w1" in _warnings(at)[0]
+    assert "4 answers" not in _warnings(at)[0]     # a count over the whole wave: admins only
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()                                  # w2, the latest: nothing to say
     assert not at.exception and _warnings(at) == []
     at.switch_page("pages/trends.py")
     at.run()                                  # every wave is on its lines
     assert not at.exception and len(_warnings(at)) == 1
+    at.switch_page("pages/data.py")
+    at.run()                                  # the administrators' list of waves
+    assert not at.exception and any("4 answers" in w for w in _warnings(at))

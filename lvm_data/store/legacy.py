@@ -56,9 +56,12 @@ def off_scale(cur) -> dict[str, tuple[int, float]]:
     return {name: (int(n), float(x)) for name, n, x in rows}
 
 
-def warning(wave: str, answers: int, example: float) -> str:
-    """What to tell whoever sees the wave's figures."""
-    return (f"Wave {wave} holds {answers:,} answers outside its scale (such as {example:g}, "
+def warning(wave: str, answers: int, example: float, counted: bool = True) -> str:
+    """What to tell whoever sees the wave's figures; ``counted``: with the number of such
+    answers (for administrators: a count over the whole wave is not for a viewer whose
+    link shows one department)."""
+    many = f"{answers:,} answers" if counted else "answers"
+    return (f"Wave {wave} holds {many} outside its scale (such as {example:g}, "
             "a missing-answer code) that a version before 22 November 2026 stored as "
             "answers, so its scores count them. Import its file again, replacing the wave, "
             "to correct them.")
