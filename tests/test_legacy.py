@@ -53,8 +53,8 @@ def test_the_command_line_names_the_wave(flawed):
     assert out.returncode == 0 and warning in out.stderr and "w2" in out.stdout
     plain = run("scores", "--wave", "w2", "--db", str(flawed))
     assert plain.returncode == 0 and warning not in plain.stderr
-    for command in (["scores", "--wave", "w1"], ["items", "--dimension", "vision_execution", "--wave", "w1"],
-                    ["mix", "--wave", "w1"]):
+    for command in (["scores", "--wave", "w1"], ["mix", "--wave", "w1"],
+                    ["items", "--dimension", "vision_execution", "--wave", "w1"]):
         out = run(*command, "--db", str(flawed))
         assert out.returncode == 0 and warning in out.stderr, command
 
