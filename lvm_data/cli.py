@@ -350,9 +350,15 @@ def _waiting() -> None:
           f"open; trying again for up to {store.session.WAIT_SECONDS:g} s", file=sys.stderr)
 
 
+def _upgrading(waves: int) -> None:
+    print(f"preparing the database for this version, once: kept counts for {waves} earlier "
+          "wave(s), about half a second per million respondents", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     store.session.on_wait = _waiting
+    store.schema.on_upgrade = _upgrading
     try:
         return args.func(args)
     except EXPECTED_ERRORS as exc:

@@ -198,3 +198,15 @@ def test_an_older_file_is_scanned_then_kept_by_its_next_writer(db, tmp_path, mon
         assert writer.execute("SELECT * FROM answer_cells ORDER BY ALL").fetchall() == answers
     finally:
         writer.close()
+
+
+def test_the_command_line_says_it_prepares_an_older_file_once(db, tmp_path):
+    """The one-off wait for an older file's kept counts is announced, once."""
+    from test_cli import run
+    db.execute("DROP TABLE cells_1; DROP TABLE cells_2; DELETE FROM answer_cells; "
+               "UPDATE meta SET value = 'older' WHERE key = 'schema'")
+    db.close()
+    first = run("waves", "--db", str(tmp_path / "test.duckdb"))
+    assert "kept counts for 2 earlier wave(s)" in first.stderr
+    again = run("waves", "--db", str(tmp_path / "test.duckdb"))
+    assert "preparing" not in again.stderr and again.stdout == first.stdout

@@ -101,13 +101,18 @@ def keep(cur, wave_id: int) -> None:
     facts.forget()
 
 
+def missing(con) -> list[int]:
+    """The waves imported before cubes were kept."""
+    have = _kept_waves(con)
+    return [int(w) for (w,) in con.execute("SELECT wave_id FROM waves ORDER BY wave_id")
+            .fetchall() if int(w) not in have]
+
+
 def keep_missing(con) -> None:
     """Keep the cube of every wave imported before cubes were kept (a writer's first open
     of an older file; about a second for 5 waves of 2 million respondents)."""
-    have = _kept_waves(con)
-    for (wave_id,) in con.execute("SELECT wave_id FROM waves ORDER BY wave_id").fetchall():
-        if int(wave_id) not in have:
-            keep(con, int(wave_id))
+    for wave_id in missing(con):
+        keep(con, wave_id)
 
 
 def _kept_name(column: str) -> str:

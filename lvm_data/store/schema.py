@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -45,6 +46,9 @@ CREATE TABLE IF NOT EXISTS wave_sketch_info (
 """
 
 _lock = threading.Lock()
+# Told how many earlier waves get their kept counts (a one-off wait on an older file's first
+# open by this version: about half a second per million respondents); the CLI's says so.
+on_upgrade: Callable[[int], None] | None = None
 
 
 _SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
@@ -117,6 +121,8 @@ def _ensure_schema(con) -> None:
         _seed_attributes(con)
         _record_minimum(con)
         from . import cells, item_matrix, legacy    # late: they read through this module
+        if (waves := len(cells.missing(con))) and on_upgrade is not None:
+            on_upgrade(waves)
         cells.keep_missing(con)
         item_matrix.keep_missing(con)
         legacy.find(con)
