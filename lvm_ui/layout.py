@@ -23,7 +23,7 @@ def require_data(every_wave: bool = False) -> filters.Filters | None:
     codes in it as answers."""
     f = filters.current()
     if f.has_data:
-        flaws_note([*f.waves] if every_wave else [f.wave or f.waves[-1]])
+        flaws_note(f.version, [*f.waves] if every_wave else [f.wave or f.waves[-1]])
         return f
     st.info("There is no survey data yet. Import an export on the Data page to see results.",
             icon=":material/upload_file:")
@@ -31,13 +31,20 @@ def require_data(every_wave: bool = False) -> filters.Filters | None:
     return None
 
 
-def flaws_note(waves: list[str], counted: bool = False) -> None:
+def flaws_note(version: str, waves: list[str], counted: bool = False) -> None:
     """Name the waves an old version stored missing-answer codes in (``counted``: how many,
     for the administrators' Data page)."""
-    flaws = store.legacy.off_scale(common.cursor())
+    flaws = _off_scale(common.db_path(), version)
     for wave in (w for w in waves if w in flaws):
         st.warning(common.md(store.legacy.warning(wave, *flaws[wave], counted=counted)),
                    icon=":material/report:")
+
+
+@st.cache_data(max_entries=20, show_spinner=False)
+def _off_scale(path: str, version: str) -> dict[str, tuple[int, float]]:
+    """Per data version: the list changes only with the waves (it is made when this version
+    first opens the file, before any page reads it)."""
+    return store.legacy.off_scale(common.cursor())
 
 
 def dimensions(f: filters.Filters | None = None) -> list[str]:

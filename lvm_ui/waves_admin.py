@@ -28,7 +28,7 @@ def waves_table(cur) -> None:
                      "tool": "Format", "source": "File",
                      "imported_at": st.column_config.DatetimeColumn("Imported",
                                                                     format="YYYY-MM-DD HH:mm")})
-    layout.flaws_note(list(waves["wave"]), counted=True)
+    layout.flaws_note(filters.current().version, list(waves["wave"]), counted=True)
 
 
 def _rename(old: str, new: str) -> None:

@@ -17,7 +17,7 @@ wave (``cells_<wave_id>``), written in the import's transaction: a wave's respon
 change once imported, so a server that has not counted a wave yet (a new process, a new
 filter's first view) reads a few hundred rows instead of scanning millions. A wave
 without one (imported before it was kept) is scanned as before, and the first process
-that opens the file for writing keeps it (``keep_missing``).
+that opens the file for writing keeps it (``schema``, with ``missing``).
 """
 from __future__ import annotations
 
@@ -65,8 +65,7 @@ def _scan(cur, wave_ids: list[int], attrs: tuple[str, ...], dims: dict[int, list
     cols = [f"r.{_attribute(cur, a)} AS a{i}" for i, a in enumerate(attrs)]
     aggs = [f"{sql} AS b{j}" for j, sql in enumerate(bases.values())]
     for i, dim in enumerate(union if sums else []):
-        lead, man = pole_column(dim, "leadership"), pole_column(dim, "management")
-        aggs.append(f"sum({lead}) AS l{i}, sum({man}) AS m{i}, var_pop({lead} - {man}) AS v{i}")
+        aggs += [f"{sql} AS {p}{i}" for p, sql in zip("lmv", _sums_sql(dim).values())]
     marks = ", ".join("?" * len(wave_ids))
     frame = cur.execute(f"SELECT r.wave_id AS wid, {', '.join([*cols, *aggs])} "
                         f"FROM respondents r WHERE r.wave_id IN ({marks}) GROUP BY ALL",
@@ -84,6 +83,13 @@ def sum_columns(dims: list[str]) -> list[str]:
     return [f"{s}{d}" for d in dims for s in SUMS]
 
 
+def _sums_sql(dim: str) -> dict[str, str]:
+    """A dimension's ``SUMS`` as aggregates: each pole's sum, and the population variance of
+    (leadership - management), DuckDB's Welford: exactly 0 in a cell of equal differences."""
+    lead, man = pole_column(dim, "leadership"), pole_column(dim, "management")
+    return dict(zip(SUMS, (f"sum({lead})", f"sum({man})", f"var_pop({lead} - {man})")))
+
+
 def keep(cur, wave_id: int) -> None:
     """Keep a wave's cube over ``KEPT`` (with its sums) in its own table, from its stored
     respondents: inside the import's transaction, so it exists exactly when the wave does.
@@ -92,27 +98,18 @@ def keep(cur, wave_id: int) -> None:
     cols = [f"r.{quote(a)}" for a in KEPT]
     aggs = [f"{sql} AS {quote(_kept_name(base))}" for base, sql in _dimension_bases(dims).items()]
     for dim in dims:
-        lead, man = pole_column(dim, "leadership"), pole_column(dim, "management")
-        aggs.append(f"sum({lead}) AS {quote(_kept_name('lead:' + dim))}, "
-                    f"sum({man}) AS {quote(_kept_name('man:' + dim))}, "
-                    f"var_pop({lead} - {man}) AS {quote(_kept_name('var:' + dim))}")
+        aggs += [f"{sql} AS {quote(_kept_name(s + dim))}" for s, sql in _sums_sql(dim).items()]
     cur.execute(f"CREATE TABLE {cells_table(wave_id)} AS SELECT {', '.join([*cols, *aggs])} "
                 "FROM respondents r WHERE r.wave_id = ? GROUP BY ALL", [wave_id])
     facts.forget()
 
 
 def missing(con) -> list[int]:
-    """The waves imported before cubes were kept."""
+    """The waves imported before cubes were kept (``keep`` them on a writer's first open of
+    an older file: about a second for 5 waves of 2 million respondents)."""
     have = _kept_waves(con)
     return [int(w) for (w,) in con.execute("SELECT wave_id FROM waves ORDER BY wave_id")
             .fetchall() if int(w) not in have]
-
-
-def keep_missing(con) -> None:
-    """Keep the cube of every wave imported before cubes were kept (a writer's first open
-    of an older file; about a second for 5 waves of 2 million respondents)."""
-    for wave_id in missing(con):
-        keep(con, wave_id)
 
 
 def _kept_name(column: str) -> str:

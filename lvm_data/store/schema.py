@@ -121,9 +121,10 @@ def _ensure_schema(con) -> None:
         _seed_attributes(con)
         _record_minimum(con)
         from . import cells, item_matrix, legacy    # late: they read through this module
-        if (waves := len(cells.missing(con))) and on_upgrade is not None:
-            on_upgrade(waves)
-        cells.keep_missing(con)
+        if (pending := cells.missing(con)) and on_upgrade is not None:
+            on_upgrade(len(pending))
+        for wave_id in pending:
+            cells.keep(con, wave_id)
         item_matrix.keep_missing(con)
         legacy.find(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", [stamp])
