@@ -56,9 +56,9 @@ ADMIN_PAGES = {"data", "quality"}          # per-wave details and writes: admins
 def main() -> None:
     """Who is looking (``gate``) decides which pages exist and what every query may reach."""
     bound.start_run()
-    with common.connected() as con:
+    with common.connected():
         try:
-            viewer = gate.decide(con.cursor())
+            viewer = gate.decide(common.cursor())
             pages = PAGES if viewer.admin else [p for p in PAGES
                                                  if p.url_path not in ADMIN_PAGES]
             # Streamlit serves the default page at "/" only; a hidden default that redirects
@@ -71,15 +71,15 @@ def main() -> None:
             if page.url_path == "":
                 page.run()
             notice = st.container()
-            demo_banner.show(con.cursor())
+            demo_banner.show(common.cursor())
             side = st.sidebar.container()          # the filters' place, drawn now or below
-            if (opened := filters.opening(con.cursor())) is not None:
+            if (opened := filters.opening(common.cursor())) is not None:
                 try:                               # a first visit: page, then filters
                     page.run()
                 finally:
-                    filters.sidebar(con.cursor(), side, opened)
+                    filters.sidebar(common.cursor(), side, opened)
             else:
-                filters.sidebar(con.cursor(), side)
+                filters.sidebar(common.cursor(), side)
         except SettingsError as exc:
             st.error(f"The settings file cannot be used: {common.md(exc)}", icon=":material/error:")
             st.stop()

@@ -118,6 +118,12 @@ def _dry_run_text(report: ingest.Report) -> str:
     return "\n".join(lines)
 
 
+def reading(db):
+    """Read-only (a new or older file is prepared first): a reading command reads beside
+    the dashboard's page runs and other commands instead of taking turns with them."""
+    return store.session.briefly(db, read_only=True)
+
+
 def _emit(table, fmt: str, message: str | None) -> int:
     """A result on stdout; what was withheld, and why, on stderr (exit 0: not an error)."""
     if fmt == "json":
@@ -131,15 +137,15 @@ def _emit(table, fmt: str, message: str | None) -> int:
 
 
 def cmd_scores(args) -> int:
-    con = store.connect(args.db)
-    result = store.group_scores(con.cursor(), by=args.by, wave=args.wave,
-                                where=_where(args.where), min_group_size=args.min_group_size)
-    table = result.table[GROUP_COLUMNS].sort_values(["group", "dimension"], kind="stable")
-    message = result.message
-    if args.since:
-        table, note = _with_change(con.cursor(), table, args)
-        message = " ".join(m for m in (message, note) if m) or None
-    return _emit(table, args.format, _noting_flaws(con.cursor(), args.wave, message))
+    with reading(args.db) as con:
+        result = store.group_scores(con.cursor(), by=args.by, wave=args.wave,
+                                    where=_where(args.where), min_group_size=args.min_group_size)
+        table = result.table[GROUP_COLUMNS].sort_values(["group", "dimension"], kind="stable")
+        message = result.message
+        if args.since:
+            table, note = _with_change(con.cursor(), table, args)
+            message = " ".join(m for m in (message, note) if m) or None
+        return _emit(table, args.format, _noting_flaws(con.cursor(), args.wave, message))
 
 
 def _noting_flaws(cur, wave: str | None, message: str | None) -> str | None:
@@ -167,21 +173,21 @@ MIX_COLUMNS = ["dimension", "archetype", "n", "share"]
 
 
 def cmd_items(args) -> int:
-    con = store.connect(args.db)
-    result = store.item_distribution(con.cursor(), args.dimension, wave=args.wave,
-                                     where=_where(args.where),
-                                     min_group_size=args.min_group_size)
-    table = result.table.rename(columns={"item_id": "item"})[ITEM_COLUMNS]
-    table["value"] = [int(v) if float(v).is_integer() else v for v in table["value"]]
-    return _emit(table, args.format, _noting_flaws(con.cursor(), args.wave, result.message))
+    with reading(args.db) as con:
+        result = store.item_distribution(con.cursor(), args.dimension, wave=args.wave,
+                                         where=_where(args.where),
+                                         min_group_size=args.min_group_size)
+        table = result.table.rename(columns={"item_id": "item"})[ITEM_COLUMNS]
+        table["value"] = [int(v) if float(v).is_integer() else v for v in table["value"]]
+        return _emit(table, args.format, _noting_flaws(con.cursor(), args.wave, result.message))
 
 
 def cmd_mix(args) -> int:
-    con = store.connect(args.db)
-    result = store.archetype_mix(con.cursor(), wave=args.wave, where=_where(args.where),
-                                 min_group_size=args.min_group_size)
-    return _emit(result.table[MIX_COLUMNS], args.format,
-                 _noting_flaws(con.cursor(), args.wave, result.message))
+    with reading(args.db) as con:
+        result = store.archetype_mix(con.cursor(), wave=args.wave, where=_where(args.where),
+                                     min_group_size=args.min_group_size)
+        return _emit(result.table[MIX_COLUMNS], args.format,
+                     _noting_flaws(con.cursor(), args.wave, result.message))
 
 
 def cmd_backup(args) -> int:
@@ -214,12 +220,12 @@ def cmd_set_minimum(args) -> int:
 
 
 def cmd_waves(args) -> int:
-    con = store.connect(args.db)
-    table = store.waves(con.cursor())[["wave", "wave_date", "respondents", "tool", "source"]]
-    sys.stdout.write(csv_text(table))
-    for wave, flaw in store.legacy.off_scale(con.cursor()).items():
-        print(store.legacy.warning(wave, *flaw), file=sys.stderr)
-    return 0
+    with reading(args.db) as con:
+        table = store.waves(con.cursor())[["wave", "wave_date", "respondents", "tool", "source"]]
+        sys.stdout.write(csv_text(table))
+        for wave, flaw in store.legacy.off_scale(con.cursor()).items():
+            print(store.legacy.warning(wave, *flaw), file=sys.stderr)
+        return 0
 
 
 def cmd_delete_wave(args) -> int:

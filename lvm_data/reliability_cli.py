@@ -31,29 +31,29 @@ def _flags(result) -> list[str]:
 
 
 def cmd_reliability(args, where) -> int:
-    con = store.connect(args.db)
-    instrument = None
-    if args.codebook:
-        instrument = load_codebook(args.codebook).instrument
-        if instrument is None:
-            raise ValueError(f"{args.codebook}: the codebook defines no scales (it needs the "
-                             "columns dimension,pole,reverse)")
-    result = store.reliability(con.cursor(), wave=args.wave, where=where,
-                               min_group_size=args.min_group_size, instrument=instrument)
-    table = result.extra["items"][[c for c in ITEM_COLUMNS if c != "text"]] if args.items \
-        else result.table[COLUMNS]
-    notes = [result.extra["listwise"], *_omega_notes(result.table), *_flags(result)]
-    if result.message:
-        notes.append(result.message)
-    if args.format == "json":
-        records = json.loads(table.to_json(orient="records", double_precision=10))
-        print(json.dumps({"missing": "listwise", "notes": notes,
-                          "items" if args.items else "scales": records}, indent=1))
-    else:
-        sys.stdout.write(csv_text(table, float_format="%.6f"))
-        for line in notes:
-            print(line, file=sys.stderr)
-    return 0
+    with store.session.briefly(args.db, read_only=True) as con:    # beside other readers
+        instrument = None
+        if args.codebook:
+            instrument = load_codebook(args.codebook).instrument
+            if instrument is None:
+                raise ValueError(f"{args.codebook}: the codebook defines no scales (it needs the "
+                                 "columns dimension,pole,reverse)")
+        result = store.reliability(con.cursor(), wave=args.wave, where=where,
+                                   min_group_size=args.min_group_size, instrument=instrument)
+        table = result.extra["items"][[c for c in ITEM_COLUMNS if c != "text"]] if args.items \
+            else result.table[COLUMNS]
+        notes = [result.extra["listwise"], *_omega_notes(result.table), *_flags(result)]
+        if result.message:
+            notes.append(result.message)
+        if args.format == "json":
+            records = json.loads(table.to_json(orient="records", double_precision=10))
+            print(json.dumps({"missing": "listwise", "notes": notes,
+                              "items" if args.items else "scales": records}, indent=1))
+        else:
+            sys.stdout.write(csv_text(table, float_format="%.6f"))
+            for line in notes:
+                print(line, file=sys.stderr)
+        return 0
 
 
 def add_parser(sub, selection_args, parse_where) -> None:

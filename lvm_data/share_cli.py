@@ -28,7 +28,7 @@ def cmd_create(args, where: dict[str, list[str]]) -> int:
 
 
 def cmd_list(args) -> int:
-    with session.briefly(args.db) as con:
+    with session.briefly(args.db, read_only=True) as con:
         table = shares.list_shares(con.cursor())
     for col in ("created_at", "expires_at"):
         table[col] = table[col].astype(str)

@@ -42,14 +42,15 @@ def load_sample(con) -> list[str]:
 
 
 @st.cache_resource(show_spinner="Opening the database…")
-def _prepared(path: str, _con) -> bool:
+def _prepared(path: str) -> bool:
     """Once per process and file: a new user sees a populated dashboard at once, but a
     database someone has imported into or deleted from stays as they left it."""
     tempfiles.clean_stale()       # copies left by imports that were killed
-    cur = _con.cursor()
+    cur = cursor()
     if store.waves(cur).empty and not store.demo.retired(cur):
         try:
-            load_sample(_con)
+            with writing() as con:
+                load_sample(con)
         except Exception:  # noqa: BLE001 - an empty database is still usable (Data page)
             _log.exception("could not load the bundled sample data")
     return True
@@ -65,10 +66,12 @@ def db_path() -> str:
 
 
 @contextlib.contextmanager
-def connected():
-    """The connection of this run, opened here (and closed at the end) when there is none."""
-    if getattr(_run, "con", None) is not None:
-        yield _run.con
+def connected(write: bool = False):
+    """The connection of this run, opened here (and closed at the end) when there is none:
+    read-only unless ``write``, so several servers (and commands) read the file at once;
+    a write inside the run goes through ``writing``."""
+    if getattr(_run, "lease", None) is not None:
+        yield _run.lease.con
         return
     path = db_path()
     notice = st.empty()
@@ -77,22 +80,36 @@ def connected():
         notice.info("Waiting for the database: an import or a command is writing to it. "
                     "The page shows the new data as soon as it is done.",
                     icon=":material/hourglass_top:")
-    with store.session.briefly(path, linger=LINGER_SECONDS, waiting=waiting) as con, \
-            store.facts.held():              # while the file is held, small facts hold too
-        notice.empty()
-        _run.con, _run.path = con, path
-        try:
-            _prepared(path, con)
+    lease = store.session.Lease(path, not write, linger=LINGER_SECONDS, waiting=waiting)
+    try:
+        with store.facts.held():             # while the file is held, small facts hold too
+            notice.empty()
+            _run.lease, _run.path = lease, path
+            _prepared(path)
+            yield lease.con
+    finally:
+        _run.lease = _run.path = None
+        lease.close()
+
+
+@contextlib.contextmanager
+def writing():
+    """A read-write connection for a write (an import, a link, a delete): the run's own,
+    turned read-write (cursors taken before it are closed), or one for a callback."""
+    lease = getattr(_run, "lease", None)
+    if lease is None:
+        with connected(write=True) as con:
             yield con
-        finally:
-            _run.con = _run.path = None
+        return
+    lease.writable()
+    yield lease.con
 
 
 def connection():
-    con = getattr(_run, "con", None)
-    if con is None:
+    lease = getattr(_run, "lease", None)
+    if lease is None:
         raise RuntimeError("the database is not open here: wrap the work in common.connected()")
-    return con
+    return lease.con
 
 
 def cursor():

@@ -84,22 +84,23 @@ def _through_link(cur, acc, mail, share_id: str) -> Viewer:
     share = shares.get(cur, share_id)
     state = share.state() if share else "unknown"
     if share is not None and state != "ok":
-        _log_once(cur, share, mail, state)
+        _log_once(share, mail, state)
     if state != "ok":
         st.session_state.pop(_SHARE, None)
         return Viewer(acc.mode, mail, False, stop=partial(_closed, share))
     if share.require_login and acc.mode == "login" and not mail:
         return Viewer(acc.mode, mail, False, share, partial(_sign_in_for, share, acc))
-    _log_once(cur, share, mail, "opened")
+    _log_once(share, mail, "opened")
     st.session_state[_SHARE] = share.id
     st.query_params["share"] = share.id           # keeps the link in the address bar
     return Viewer(acc.mode, mail, False, share)
 
 
-def _log_once(cur, share: shares.Share, mail: str | None, outcome: str) -> None:
+def _log_once(share: shares.Share, mail: str | None, outcome: str) -> None:
     """Once per browser session and outcome, not on every rerun."""
     if st.session_state.get(_LOGGED) != (share.id, outcome):
-        shares.log_open(cur, share.id, mail, outcome)
+        with common.writing() as con:          # the run's cursors are closed with it
+            shares.log_open(con.cursor(), share.id, mail, outcome)
         st.session_state[_LOGGED] = (share.id, outcome)
 
 

@@ -191,8 +191,8 @@ def run_import(upload: Upload, options: ingest.Options) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=common.md(text))
 
     try:
-        with upload.on_disk() as path:
-            summary = ingest.import_file(common.connection(), path,
+        with upload.on_disk() as path, common.writing() as con:
+            summary = ingest.import_file(con, path,
                                          replace(options, original_name=upload.name),
                                          progress=progress)
     except (ValueError, OSError) as exc:

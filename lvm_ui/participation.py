@@ -82,7 +82,7 @@ def upload_section(cur) -> None:
 def _store(data: bytes, wave: str) -> None:
     gate.require_admin()
     try:
-        with common.connected() as con:
+        with common.writing() as con:
             name, n = headcount.store_file(con.cursor(), data.decode("utf-8-sig"), wave)
     except (ValueError, UnicodeDecodeError) as exc:
         st.error(f"The headcount file cannot be used: {common.md(exc)}")

@@ -20,7 +20,7 @@ def _create(page_path: str) -> None:
     gate.require_admin()
     f, form = filters.current(), st.session_state
     try:
-        with common.connected() as con:
+        with common.writing() as con:
             share = shares.create(
                 con.cursor(), f.where, wave=f.wave if form["_lvm_share_fix"] else None,
                 page=page_path, label=form["_lvm_share_label"] or "",
@@ -63,7 +63,7 @@ def share_form(container, page_path: str) -> None:
 
 def _revoke(share_id: str) -> None:
     gate.require_admin()
-    with common.connected() as con:
+    with common.writing() as con:
         shares.revoke(con.cursor(), share_id)
 
 

@@ -34,7 +34,7 @@ def waves_table(cur) -> None:
 def _rename(old: str, new: str) -> None:
     gate.require_admin()
     try:
-        with common.connected() as con:
+        with common.writing() as con:
             store.rename_wave(con.cursor(), old, new)
     except ValueError as exc:
         st.session_state["_lvm_admin_error"] = str(exc)
@@ -49,7 +49,7 @@ def _delete(name: str) -> None:
     gate.require_admin()
     st.session_state.pop(_CONFIRM, None)
     try:
-        with common.connected() as con:
+        with common.writing() as con:
             n = store.delete_wave(con.cursor(), name)
     except ValueError as exc:
         st.session_state["_lvm_admin_error"] = str(exc)
@@ -106,7 +106,8 @@ def load_sample_button() -> None:
         gate.require_admin()
         with st.spinner("Importing the sample…"):
             try:
-                lines = common.load_sample(common.connection())
+                with common.writing() as con:
+                    lines = common.load_sample(con)
             except ValueError as exc:
                 st.error(common.md(exc))
                 return

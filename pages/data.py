@@ -48,12 +48,11 @@ def upload_section() -> None:
 def main() -> None:
     gate.require_admin()              # not in the navigation for others either
     st.title("Data")
-    cur = common.cursor()
-    upload_section()
-    st.header("Survey waves", anchor=False)
-    waves_admin.waves_table(cur)
-    waves_admin.manage(cur)
-    participation.upload_section(cur)
+    upload_section()                  # a write turns the run's connection read-write:
+    st.header("Survey waves", anchor=False)     # so a fresh cursor after each section
+    waves_admin.waves_table(common.cursor())
+    waves_admin.manage(common.cursor())
+    participation.upload_section(common.cursor())
     f = filters.current()
     if not f.has_data:
         waves_admin.load_sample_button()
@@ -63,7 +62,7 @@ def main() -> None:
     reliability_view.panel(f)
     st.header("Download scores", anchor=False)
     waves_admin.download(f)
-    sharing.links_section(cur)
+    sharing.links_section(common.cursor())
 
 
 main()

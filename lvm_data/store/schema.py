@@ -8,6 +8,7 @@ because a wave's items depend on its instrument and a wide table loads as fast a
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -92,6 +93,7 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     return con
 
 
+@functools.lru_cache(maxsize=1)
 def _schema_sql() -> tuple[str, str]:
     """Every table's DDL, and its stamp (the stamp also names the seeding's version)."""
     from .quality import SCHEMA as QUALITY     # late: both build on this module
@@ -104,18 +106,24 @@ def _schema_sql() -> tuple[str, str]:
     return ddl, hashlib.sha256((ddl + "seed 2, kept cubes").encode()).hexdigest()[:16]
 
 
+def is_current(con) -> bool:
+    """Whether the open file has this version's schema: a read-only connection can neither
+    create nor upgrade it, so one that finds it older lets a read-write one do that first."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None and row[0] == _schema_sql()[1]
+
+
 def _ensure_schema(con) -> None:
     """Create what is missing, once per schema version: a dashboard opens the file for
     every page run, and the DDL and seeding are write transactions (about a fifth of a
     cached page run's server time, measured in bench/bench_load.py), so a file stamped
     with this version's DDL is left as it is."""
-    ddl, stamp = _schema_sql()
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-    except duckdb.CatalogException:
-        row = None
-    if row is not None and row[0] == stamp:
+    if is_current(con):
         return
+    ddl, stamp = _schema_sql()
     with _lock, facts.changing():
         con.execute(ddl)
         _seed_attributes(con)

@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from ..tempfiles import alive
+from . import modes, schema
 from .schema import connect, default_db_path
 
 WAIT_SECONDS = 20.0
@@ -69,7 +70,8 @@ def _announce(path: str, since: int) -> str | None:
     return marker
 
 
-def _retrying(open_, path: str, wait: float, waiting: Callable[[], None] | None):
+def _retrying(open_, path: str, wait: float, waiting: Callable[[], None] | None,
+              swap: bool = True):
     """``open_()``, retried with doubling pauses (at most 0.25 s) while another process
     holds the file; the last lock error is raised once ``wait`` seconds have passed.
 
@@ -79,7 +81,8 @@ def _retrying(open_, path: str, wait: float, waiting: Callable[[], None] | None)
     for ever. ``waiting`` (else the module's ``on_wait``) is called once, when the first
     try finds the file locked or taken, so the wait is shown rather than silent.
     "Unique file handle conflict" (this process still closing the instance its last run
-    used) passes like a lock and is retried too."""
+    used) passes like a lock and is retried too, and so does this process's own instance
+    open in the other mode (``modes``), whose idle spare is let go, when ``swap``."""
     deadline = time.monotonic() + wait
     since = time.time_ns()
     pause = _FIRST_PAUSE
@@ -90,11 +93,15 @@ def _retrying(open_, path: str, wait: float, waiting: Callable[[], None] | None)
                     or not _waiters(path, before=since):
                 try:
                     return open_()
-                except (duckdb.IOException, duckdb.ResourceInUseException) as exc:
+                except (duckdb.IOException, duckdb.ResourceInUseException,
+                        duckdb.ConnectionException) as exc:
                     text = str(exc).lower()
-                    if not (_locked(exc) or "unique file handle conflict" in text) \
+                    if not (_locked(exc) or "unique file handle conflict" in text
+                            or (swap and _other_mode(exc))) \
                             or time.monotonic() + pause > deadline:
                         raise
+                    if _other_mode(exc):
+                        release(path)     # our own idle spare, open in the other mode
             if marker is None:
                 marker = _announce(path, since) or ""
                 if (say := waiting or on_wait) is not None:
@@ -111,7 +118,8 @@ def connect_waiting(path=None, read_only: bool = False, wait: float = WAIT_SECON
                     waiting: Callable[[], None] | None = None):
     """``connect``, waiting (see ``_retrying``) while another process holds the file."""
     path = str(path or default_db_path())
-    return _retrying(lambda: connect(path, read_only=read_only), path, wait, waiting)
+    return _retrying(lambda: connect(path, read_only=read_only), path, wait, waiting,
+                     swap=not read_only)
 
 
 def in_memory(memory_mb: int, spill_dir: str):
@@ -173,37 +181,116 @@ def briefly(path=None, read_only: bool = False, wait: float = WAIT_SECONDS,
     ``linger`` keeps the database open that many seconds longer (a spare connection,
     renewed by every unit of work), so a burst of page runs keeps DuckDB's cache warm;
     the file is released once the dashboard has been idle that long."""
-    path = str(path or default_db_path())
-    con = connect_waiting(path, read_only=read_only, wait=wait, waiting=waiting)
+    lease = Lease(path, read_only, wait, linger, waiting)
     try:
-        yield con
+        yield lease.con
     finally:
-        if linger > 0 and path != ":memory:":
-            if _waiters(path):
-                release(path)         # someone waits: let the file go with the last run
-            else:
-                _keep(path, linger)
+        lease.close()
+
+
+class Lease:
+    """The connection of one unit of work, read-only if asked and the process allows
+    (``modes``); ``writable`` turns it read-write for a write inside the unit (cursors
+    taken before are closed with the read-only connection)."""
+
+    def __init__(self, path=None, read_only: bool = False, wait: float = WAIT_SECONDS,
+                 linger: float = 0.0, waiting: Callable[[], None] | None = None):
+        self.path = str(path or default_db_path())
+        self._how = (wait, linger, waiting)
+        self.con = None
+        self._open(read_only)
+
+    def _open(self, read_only: bool) -> None:
+        wait, _, waiting = self._how
+        if self.path == ":memory:":
+            self.con, self.read_only, self._write = connect(self.path), False, False
+            return
+        if read_only and not os.path.exists(self.path):
+            self._prepare()
+        self._reserve(read_only)
+        if self.read_only and not schema.is_current(self.con):
+            self._let_go()
+            self._prepare()
+            self._reserve(read_only)
+
+    def _prepare(self) -> None:
+        """A new or older file, created or upgraded by a read-write open first."""
+        wait, _, waiting = self._how
+        with briefly(self.path, wait=wait, waiting=waiting):
+            pass
+
+    def _reserve(self, read_only: bool) -> None:
+        wait, _, waiting = self._how
+        self._write = not read_only
+        self.read_only = modes.acquire(self.path, self._write, _close_spare, wait)
+        try:
+            self.con, self.read_only = _opened(self.path, self.read_only, wait, waiting)
+        except BaseException:
+            modes.release(self.path, self._write)
+            raise
+
+    def _let_go(self) -> None:
+        con, self.con = self.con, None
         con.close()
+        modes.release(self.path, self._write)
+
+    def writable(self) -> None:
+        if self.read_only:
+            self._let_go()
+            self._open(False)
+
+    def close(self) -> None:
+        if self.con is None:
+            return
+        linger = self._how[1]
+        try:
+            if linger > 0 and self.path != ":memory:":
+                if _waiters(self.path):
+                    release(self.path)    # someone waits: let the file go with the last run
+                else:
+                    _keep(self.path, linger, self.read_only)
+        finally:
+            if self.path == ":memory:":
+                self.con.close()
+                self.con = None
+            else:
+                self._let_go()
+
+
+def _opened(path: str, read_only: bool, wait: float, waiting) -> tuple:
+    """A connection and whether it is read-only: read-write after all when this process
+    holds the file read-write outside ``modes`` (a command's or a test's own connection)."""
+    try:
+        return connect_waiting(path, read_only=read_only, wait=wait, waiting=waiting), read_only
+    except duckdb.ConnectionException as exc:
+        if not (read_only and _other_mode(exc)):
+            raise
+        return connect_waiting(path, wait=wait, waiting=waiting), False
+
+
+def _other_mode(exc: duckdb.Error) -> bool:
+    return "different configuration" in str(exc)
 
 
 _spares: dict[str, tuple[duckdb.DuckDBPyConnection, threading.Timer]] = {}
 _spares_lock = threading.Lock()
 
 
-def _keep(path: str, seconds: float) -> None:
+def _keep(path: str, seconds: float, read_only: bool = False) -> None:
     """Renew the spare connection of ``path``; DuckDB hands out the instance the unit of
     work still holds open (same file, same settings), so this never waits for a lock."""
     with _spares_lock:
         spare, timer = _spares.pop(path, (None, None))
         if timer is not None:
             timer.cancel()
-        spare = spare or duckdb.connect(path)
+        spare = spare or duckdb.connect(path, read_only=read_only)
         timer = threading.Timer(seconds, _release, args=(path,))
         # Not a daemon: the interpreter waits for it at exit (at most the linger), since a
         # thread torn down inside DuckDB's close would abort the whole process.
         timer.daemon = False
         _spares[path] = (spare, timer)
         timer.start()
+    modes.spare(path, True)
 
 
 def _release(path: str) -> None:
@@ -211,16 +298,23 @@ def _release(path: str) -> None:
     to a newer timer and stays open)."""
     with _spares_lock:
         spare, timer = _spares.get(path, (None, None))
-        if timer is threading.current_thread():
-            del _spares[path]
+        if timer is not threading.current_thread():
+            return
+        del _spares[path]
+        spare.close()
+    modes.spare(path, False)
+
+
+def _close_spare(path: str) -> None:
+    """For a change of mode (``modes``), while nobody in this process uses the file."""
+    with _spares_lock:
+        spare, timer = _spares.pop(path, (None, None))
+        if timer is not None:
+            timer.cancel()
             spare.close()
 
 
 def release(path) -> None:
     """Let the file go now rather than after the linger (tests)."""
-    with _spares_lock:
-        spare, timer = _spares.pop(str(path), (None, None))
-        if timer is not None:
-            timer.cancel()
-            spare.close()
-
+    _close_spare(str(path))
+    modes.spare(str(path), False)
