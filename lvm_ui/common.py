@@ -105,6 +105,18 @@ def writing():
     yield lease.con
 
 
+@contextlib.contextmanager
+def set_aside():
+    """The run's connection closed for work that opens the file itself (an import staged
+    in memory), and opened again after it."""
+    lease = getattr(_run, "lease", None)
+    if lease is None:
+        yield
+        return
+    with lease.set_aside():
+        yield
+
+
 def connection():
     lease = getattr(_run, "lease", None)
     if lease is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lvm_data import formats, ingest, mapping, store, tempfiles
+from lvm_data import formats, ingest, mapping, memory_import, store, tempfiles
 from lvm_data.instrument import InstrumentError, parse_codebook
 
 from . import common, gate, mapping_editor
@@ -191,10 +191,12 @@ def run_import(upload: Upload, options: ingest.Options) -> None:
         bar.progress(min(max(float(fraction), 0.0), 1.0), text=common.md(text))
 
     try:
-        with upload.on_disk() as path, common.writing() as con:
-            summary = ingest.import_file(con, path,
-                                         replace(options, original_name=upload.name),
-                                         progress=progress)
+        # staged and checked in memory, the file held only to store it (memory_import), so
+        # every other page, here or on another server, waits for the store alone
+        with upload.on_disk() as path, common.set_aside():
+            summary = memory_import.import_into(common.db_path(), path,
+                                                replace(options, original_name=upload.name),
+                                                progress=progress)
     except (ValueError, OSError) as exc:
         bar.empty()
         st.error(f"Nothing was imported: {common.md(exc)}", icon=":material/error:")

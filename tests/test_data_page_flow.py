@@ -233,3 +233,34 @@ def test_headcount_upload_on_the_data_page():
     next(b for b in at.button if b.label == "Store the headcounts").click()
     at.run()
     assert any("needs a headcount column" in e.value for e in at.error)
+
+
+def test_the_dashboard_import_holds_the_file_only_to_store(tmp_path, monkeypatch):
+    """While the upload is read and checked (in memory), another process writes to the
+    database without waiting; the wave is stored afterwards all the same."""
+    import subprocess
+    import sys
+
+    from lvm_data import ingest, memory_import
+    from lvm_data.settings import load_settings
+    at = app("data")
+    path = load_settings().db_path
+    script = ("import sys; from lvm_data.store import session\n"
+              "with session.briefly(sys.argv[1], wait=0.5) as con:\n"
+              "    con.execute(\"INSERT OR REPLACE INTO meta VALUES ('probe', 'during')\")\n")
+    seen = []
+
+    def checking(*args, **kwargs):
+        if args[2].dry_run:                  # the preview reads in the page run: not this
+            return prepare(*args, **kwargs)
+        done = subprocess.run([sys.executable, "-c", script, path], cwd=ROOT, timeout=60,
+                              capture_output=True, text=True)
+        seen.append(done.returncode)
+        return prepare(*args, **kwargs)
+    prepare = ingest.prepare
+    monkeypatch.setattr(memory_import.ingest, "prepare", checking)
+    _import(at, "pilot.csv", _pilot(tmp_path))
+    assert seen == [0]                             # the other process got in at once
+    cur = db().cursor()
+    assert "pilot" in store.waves(cur)["wave"].tolist()
+    assert cur.execute("SELECT value FROM meta WHERE key = 'probe'").fetchone() == ("during",)

@@ -35,13 +35,11 @@ _files: dict[str, _File] = {}
 
 
 def _may_join(f: _File, write: bool) -> bool:
-    if f.mode is None:
-        return True
     if write:
-        return f.mode == "rw"
-    if f.mode == "ro":
-        return f.writers == 0      # a waiting write goes first: no reader keeps it out
-    return f.writers > 0           # reads ride along a write's read-write instance
+        return f.mode in (None, "rw")
+    if f.mode == "rw":
+        return f.writers > 0       # reads ride along a write's read-write instance
+    return f.writers == 0          # a waiting write goes first: no reader keeps it out
 
 
 def acquire(path: str, write: bool, close_spare: Callable[[str], None],
@@ -59,9 +57,10 @@ def acquire(path: str, write: bool, close_spare: Callable[[str], None],
         f.writers += write
         try:
             while not _may_join(f, write):
-                if f.users == 0:
+                if f.users == 0 and f.mode is not None:
                     close_spare(path)          # nobody uses it: switch modes now
                     f.mode, f.spare = None, False
+                    _cond.notify_all()
                     continue
                 if not _cond.wait(max(0.0, deadline - time.monotonic())):
                     raise duckdb.IOException(

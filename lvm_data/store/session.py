@@ -145,7 +145,7 @@ def mirror(cur, path, wait: float = WAIT_SECONDS,
     into the in-memory database, and the shape alone of its respondent and answer tables,
     so an import checked in memory proposes what it would on the file (a remembered
     mapping, a free wave name) without holding the file while it works."""
-    with attached(cur, path, wait, waiting):
+    with attached(cur, path, wait, waiting, read_only=True):
         tables = [r[0] for r in cur.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lvm_file' "
             "AND schema_name = 'main' AND NOT temporary").fetchall()]
@@ -156,21 +156,33 @@ def mirror(cur, path, wait: float = WAIT_SECONDS,
 
 
 @contextlib.contextmanager
-def attached(cur, path, wait: float = WAIT_SECONDS, waiting: Callable[[], None] | None = None):
+def attached(cur, path, wait: float = WAIT_SECONDS, waiting: Callable[[], None] | None = None,
+             read_only: bool = False):
     """The database file attached to a connection that did its work elsewhere (in memory),
     and made the default catalog, so the store's unqualified SQL reaches it while the
     connection's TEMP tables stay visible; detached (and the lock released) afterwards.
-    The file is created and migrated by ``connect`` first."""
+    The file is created and migrated first. The attachment counts in this process's mode
+    (``modes``): a read-write one waits for the page runs reading, which wait for it."""
     path = str(path or default_db_path())
-    connect_waiting(path, wait=wait, waiting=waiting).close()
-    _retrying(lambda: cur.execute(f"ATTACH {_literal(path)} AS lvm_file"), path, wait,
-              waiting)
+    if read_only:
+        with briefly(path, read_only=True, wait=wait, waiting=waiting):
+            pass                  # a new or older file is created or upgraded first
+    write = not read_only
+    modes.acquire(path, write, _close_spare, wait)
     try:
-        cur.execute("USE lvm_file")
-        yield cur
+        if write:
+            connect_waiting(path, wait=wait, waiting=waiting).close()
+        option = " (READ_ONLY)" if read_only else ""
+        _retrying(lambda: cur.execute(f"ATTACH {_literal(path)} AS lvm_file{option}"), path,
+                  wait, waiting)
+        try:
+            cur.execute("USE lvm_file")
+            yield cur
+        finally:
+            cur.execute("USE memory")
+            cur.execute("DETACH lvm_file")
     finally:
-        cur.execute("USE memory")
-        cur.execute("DETACH lvm_file")
+        modes.release(path, write)
 
 
 @contextlib.contextmanager
@@ -233,6 +245,16 @@ class Lease:
         con, self.con = self.con, None
         con.close()
         modes.release(self.path, self._write)
+
+    @contextlib.contextmanager
+    def set_aside(self):
+        """Closed for work that opens the file its own way (an import staged in memory,
+        ``attached``), and opened again, read-only, after it."""
+        self._let_go()
+        try:
+            yield
+        finally:
+            self._open(True)
 
     def writable(self) -> None:
         if self.read_only:
