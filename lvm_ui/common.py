@@ -1,12 +1,14 @@
 """Streamlit glue shared by every page: the database, cached queries, and showing a Result.
 
 The database is open only while a script run (or a callback) works, and a moment after:
-``connected()`` opens it for the run and lets it go once the dashboard has been idle for
-``LINGER_SECONDS`` (``store.session``), so the command line can write to the same file
-between runs (e.g. ``share create`` while the dashboard is up). Query results are cached against a *data version* (the waves table), so an import,
-rename or delete invalidates them without any explicit cache clearing. A share link's
-scope is part of every cached query's key and is applied by ``store.scope``, so no
-chart, option list or download of a scoped view can reach outside it.
+``connected()`` opens it read-only for the run and lets it go once the dashboard has been
+idle for ``LINGER_SECONDS`` (``store.session``), so other servers and commands read beside
+it and the command line can write between runs (e.g. ``share create`` while the dashboard
+is up); a write in a run goes through ``writing()``. Query results are cached against a
+*data version* (the waves table), so an import, rename or delete invalidates them without
+any explicit cache clearing. A share link's scope is part of every cached query's key and
+is applied by ``store.scope``, so no chart, option list or download of a scoped view can
+reach outside it.
 """
 from __future__ import annotations
 

@@ -136,7 +136,8 @@ def test_cli_stops_naming_the_wave_then_replaces(survey, con):
     assert "spring,2025-03-01,13" in waves_csv and "again," in waves_csv
 
 
-def test_data_page_offers_to_replace_preselected(survey):
+def test_data_page_offers_to_replace_preselected(survey, con):
+    con.close()      # a server holds no connection beside its runs: its import attaches the file
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page("pages/data.py")
