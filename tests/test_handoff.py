@@ -1,7 +1,7 @@
 """Busy processes hand the database file over: neither a dashboard whose runs follow each
 other closely nor a second server sharing the file keeps a command (or the other server)
 out. Each "server" here is a process doing what a page run does (``session.briefly`` with
-the dashboard's linger) every 0.15 s, so without a handover it would never let go.
+the dashboard's read-only linger) every 0.15 s, so without a handover it would never let go.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ db, seconds = sys.argv[1], float(sys.argv[2])
 end, runs = time.monotonic() + seconds, 0
 print("busy", flush=True)
 while time.monotonic() < end:
-    with session.briefly(db, linger=2.0, wait=5.0) as con:
+    with session.briefly(db, read_only=True, linger=2.0, wait=5.0) as con:
         con.execute("SELECT count(*) FROM respondents").fetchone()
         time.sleep(0.05)
     runs += 1

@@ -103,7 +103,7 @@ def _try_open(db) -> subprocess.CompletedProcess:
 
 def test_lingering_keeps_the_file_until_released(tmp_path):
     db = tmp_path / "l.duckdb"
-    with store.session.briefly(db, linger=600) as con:
+    with store.session.briefly(db, read_only=True, linger=600) as con:   # a page run
         con.execute("SELECT 1")
     assert "lock" in _try_open(db).stderr            # idle, but still within the linger
     store.session.release(db)

@@ -266,11 +266,13 @@ class Lease:
             return
         linger = self._how[1]
         try:
+            # only a read-only instance lingers: a read-write one would hold every other
+            # process out for the linger after a write
             if linger > 0 and self.path != ":memory:":
-                if _waiters(self.path):
+                if _waiters(self.path) or not self.read_only:
                     release(self.path)    # someone waits: let the file go with the last run
                 else:
-                    _keep(self.path, linger, self.read_only)
+                    _keep(self.path, linger)
         finally:
             if self.path == ":memory:":
                 self.con.close()
@@ -298,14 +300,14 @@ _spares: dict[str, tuple[duckdb.DuckDBPyConnection, threading.Timer]] = {}
 _spares_lock = threading.Lock()
 
 
-def _keep(path: str, seconds: float, read_only: bool = False) -> None:
-    """Renew the spare connection of ``path``; DuckDB hands out the instance the unit of
-    work still holds open (same file, same settings), so this never waits for a lock."""
+def _keep(path: str, seconds: float) -> None:
+    """Renew the (read-only) spare connection of ``path``; DuckDB hands out the instance the
+    unit of work still holds open (same file, same settings), so this never waits for a lock."""
     with _spares_lock:
         spare, timer = _spares.pop(path, (None, None))
         if timer is not None:
             timer.cancel()
-        spare = spare or duckdb.connect(path, read_only=read_only)
+        spare = spare or duckdb.connect(path, read_only=True)
         timer = threading.Timer(seconds, _release, args=(path,))
         # Not a daemon: the interpreter waits for it at exit (at most the linger), since a
         # thread torn down inside DuckDB's close would abort the whole process.
