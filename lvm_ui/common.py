@@ -27,6 +27,9 @@ from lvm_data import access, charts, ingest, store, tempfiles
 from lvm_data.instrument import dimension_info
 from lvm_data.single_flight import Flights
 from lvm_data.settings import load_settings
+from lvm_ui import textwidth
+
+charts.use_measure(textwidth.tick_width)     # figures come with their margins: drawn once
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "sample_data"

@@ -264,3 +264,28 @@ def test_tables_offer_no_csv_download_of_their_own(page, base_url):
     toolbar.get_by_role("button", name="Search").wait_for(timeout=10_000)   # toolbar is shown
     assert toolbar.get_by_role("button", name="Download as CSV").count() == 0
     assert page.get_by_test_id("stDownloadButton").count() == 1
+
+
+MARGINS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(d => {
+    const ticks = [...d.querySelectorAll('.ytick text')].map(t => t.getBBox().width);
+    return {asked: [d.layout.margin.l, d.layout.margin.b],
+            drawn: [d._fullLayout._size.l, d._fullLayout._size.b],
+            widest: Math.max(0, ...ticks)}; })"""
+
+
+def test_charts_fit_the_margins_reserved_for_them(page, base_url):
+    """Figures come with room for their labels (lvm_data.charts.margins), so plotly's
+    automargin finds nothing to push and draws each chart once; the room is what the
+    browser measured for the labels plus 15-19.5 px (plotly itself pushed to 14.2-17.2
+    px beyond the widest label), so nothing is cut and little is wasted."""
+    reserved = []
+    for path in ("overview", "teams", "dimensions"):
+        page.goto(f"{base_url}/{path}")
+        wait_drawn(page)
+        reserved += [c for c in page.evaluate(MARGINS_JS) if c["asked"][0] > 10]
+    # Overview: orientation, change since the last wave and archetype mix; Teams and
+    # Dimensions: the pole bars by group (the heatmap's colour bar still pushes the right)
+    assert len(reserved) >= 5, reserved
+    for chart in reserved:
+        assert chart["drawn"] == chart["asked"], chart                  # nothing pushed
+        assert 15 <= chart["asked"][0] - chart["widest"] <= 19.5, chart

@@ -7,11 +7,12 @@ runs really start at the same moment, which four browsers on two cores rarely ma
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
 from lvm_data import ingest, store
-from tools.serve import ROOT, server
+from tools.serve import ROOT, server, start, stop
 from tools.st_client import Session
 
 
@@ -68,3 +69,16 @@ def test_a_first_visit_gets_the_first_chart_before_the_filter_widgets(sample_db)
     assert bare.metrics["Respondents"] == "300" and "Department" in bare.widgets
     assert linked.arrived.index("selectbox") < linked.arrived.index("plotly_chart")
     assert linked.metrics["Respondents"] == "51"
+
+
+def test_the_server_runs_on_uvicorns_fast_event_loop_and_http_parser(sample_db):
+    """Streamlit's server is uvicorn, which takes uvloop and httptools when they are
+    installed (requirements.txt): a new visitor's page and its three dozen script files
+    then arrived about 0.2 s sooner (bench/bench_first_chart.py). Dropping either from the
+    requirements, or a server that stops using them, fails here."""
+    proc, _ = start(*sample_db)
+    try:
+        loaded = Path(f"/proc/{proc.pid}/maps").read_text()
+    finally:
+        stop(proc)
+    assert "uvloop" in loaded and "httptools" in loaded
