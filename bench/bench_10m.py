@@ -1,6 +1,6 @@
 """Benchmark at organisation scale: 10,000,000 respondents over several waves.
 
-    python bench/bench_10m.py                              # 5 waves x 2,000,000 (about 15 min)
+    python bench/bench_10m.py                              # 5 waves x 2,000,000 (6 to 15 min)
     python bench/bench_10m.py --waves 3 --per-wave 200000  # quick run while developing
     python bench/bench_10m.py --keep /tmp/big              # keep the database for bench_app.py
     python bench/bench_10m.py --db /tmp/big/big.duckdb     # measure an existing database only

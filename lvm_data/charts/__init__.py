@@ -14,11 +14,12 @@ from lvm_data.charts.style import (
     escape_label)
 from lvm_data.charts.trends import wave_order
 
+mark_steps = effects.mark_steps      # marks a figure a reserved builder made: nothing to add
+
 # Every builder's figure comes with its margins reserved (``margins``: drawn once).
 compare_diff = reserving(compare.compare_diff)
 change_dots = reserving(effects.change_dots)
 difference_heatmap = reserving(effects.difference_heatmap)
-mark_steps = reserving(effects.mark_steps)
 self_others_bars = reserving(effects.self_others_bars)
 quadrant_map = reserving(quadrant.quadrant_map)
 missingness_bars = reserving(quality.missingness_bars)

@@ -339,6 +339,7 @@ def _close_spare(path: str) -> None:
 
 
 def release(path) -> None:
-    """Let the file go now rather than after the linger (tests)."""
+    """Let the file go now rather than after the linger: someone waits for it, or a
+    read-write unit of work ends (``Lease.close``), or a test wants it closed."""
     _close_spare(str(path))
     modes.spare(str(path), False)
