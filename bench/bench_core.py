@@ -5,6 +5,8 @@
 
 Targets: import <= 1.5x DuckDB's bare CSV load (the floor); ``store.group_scores`` >= 10x
 faster than a straightforward pandas app and < 0.3 s; peak memory of the import < 2 GB.
+Also timed, for information: the two tables alone, read and written with no check
+(``stored_floor.py``), which shows how much of the import target the checks have left.
 The floor, the import and the DuckDB queries each run in a fresh subprocess, so every peak
 RSS (getrusage ru_maxrss) belongs to that step alone and pandas' memory pollutes none of them.
 The pandas and DuckDB results are also cross-checked (same groups and n, orientation to 1e-6).
@@ -71,6 +73,11 @@ def child_floor(csv: str, db: str) -> dict:
     rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
     con.close()
     return {"seconds": time.perf_counter() - start, "rows": rows, "peak_mb": peak_mb()}
+
+
+def child_stored(csv: str, db: str) -> dict:
+    from stored_floor import store_only
+    return {"seconds": store_only(csv, db), "peak_mb": peak_mb()}
 
 
 def child_import(csv: str, db: str) -> dict:
@@ -249,15 +256,16 @@ def run(args, work: Path) -> int:
     settings = work / "lvm_settings.toml"  # the anonymity minimum of 5, whatever the machine's
     settings.write_text("min_group_size = 5\n", encoding="utf-8")
     generate(csv, args.respondents, args.seed)
-    floor, imp = None, None
-    for i in range(args.load_runs):  # alternate, so a busy spell hits both alike
+    floor, stored, imp = None, None, None
+    for i in range(args.load_runs):  # alternate, so a busy spell hits all alike
         f = run_child("floor", str(csv), str(fresh(floor_db)), settings=settings)
+        s = run_child("stored", str(csv), str(fresh(floor_db)), settings=settings)
         m = run_child("import", str(csv), str(fresh(import_db)), settings=settings)
         print(f"  load [{i + 1}/{args.load_runs}]: floor (CREATE TABLE t AS SELECT * FROM "
               f"read_csv(?)) {f['seconds']:.2f} s, peak {f['peak_mb']:.0f} MB; "
-              f"import (memory_import.import_into) {m['seconds']:.2f} s, peak {m['peak_mb']:.0f} MB")
-        floor = _best(floor, f)
-        imp = _best(imp, m)
+              f"tables alone {s['seconds']:.2f} s; import (memory_import.import_into) "
+              f"{m['seconds']:.2f} s, peak {m['peak_mb']:.0f} MB")
+        floor, stored, imp = _best(floor, f), _best(stored, s), _best(imp, m)
     print(f"    import summary: {imp['summary']}")
     step("store.group_scores (warm-up + median of 5)")
     duck = run_child("query", str(import_db), args.department, str(work / "duck.pickle"),
@@ -265,13 +273,16 @@ def run(args, work: Path) -> int:
     duck["tables"] = pickle.loads((work / "duck.pickle").read_bytes())
     print(" " + ", ".join(f"{k} {v:.3f} s" for k, v in duck["seconds"].items()))
     pand = run_pandas(csv, args.department)
-    return report(floor, imp, duck, pand)
+    return report(floor, stored, imp, duck, pand)
 
 
-def report(floor: dict, imp: dict, duck: dict, pand: dict) -> int:
+def report(floor: dict, stored: dict, imp: dict, duck: dict, pand: dict) -> int:
     rows: list[tuple[str, str, str, bool | None]] = []
     ratio = imp["seconds"] / floor["seconds"]
+    alone = stored["seconds"] / floor["seconds"]
     rows += [("floor: bare DuckDB CSV load", f"{floor['seconds']:.2f} s", "", None),
+             ("tables alone, no checks (stored_floor.py)", f"{stored['seconds']:.2f} s", "", None),
+             ("tables alone / floor", f"{alone:.2f}x", "", None),
              ("import (memory_import.import_into)", f"{imp['seconds']:.2f} s", "", None),
              ("import / floor", f"{ratio:.2f}x", f"<= {TARGETS['import_ratio']:.1f}x",
               ratio <= TARGETS["import_ratio"])]
@@ -306,7 +317,8 @@ def report(floor: dict, imp: dict, duck: dict, pand: dict) -> int:
 
 
 def child_main(args: list[str]) -> None:
-    steps = {"floor": child_floor, "import": child_import, "query": child_query}
+    steps = {"floor": child_floor, "stored": child_stored, "import": child_import,
+             "query": child_query}
     print(json.dumps(steps[args[0]](*args[1:])))
 
 
