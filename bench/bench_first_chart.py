@@ -5,9 +5,9 @@
 
 The floor is ``bench/minimal_app.py``: one Plotly chart on a Streamlit page, served by
 the same Streamlit with the same config in the same run, which the dashboard cannot
-beat. Both servers are up and warm (each page visited once); every round launches a new
+beat. Every server is up and warm (each page visited once); every round launches a new
 headless Chromium (a new, empty profile: Streamlit's JavaScript, Plotly included, is
-fetched and compiled again) for each of the two, alternating, and times navigation
+fetched and compiled again) for each page in turn, and times navigation
 until the first chart is drawn. Also reported, to find where time goes: the page's
 script-run count, websocket messages and bytes from the server, the bytes fetched over
 HTTP, and any request to a host other than this machine (fonts or icons from the
@@ -128,7 +128,7 @@ def run(rounds: int, page: str) -> int:
                     f"dashboard /{page}": f"{app_url}/{page}"}
             results = {name: [] for name in urls}
             with sync_playwright() as p:
-                for name, url in urls.items():          # warm both servers
+                for name, url in urls.items():          # warm every server
                     _measure(p, url)
                 for i in range(rounds):
                     for name, url in urls.items():
