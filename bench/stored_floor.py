@@ -14,21 +14,19 @@ import time
 import duckdb
 
 from lvm_data.instrument import load_default
+from lvm_data.scoring import min_answered
+from lvm_data.store.staging import quote_key as _quote
 
 GROUPS = {"Department": "department", "Team": "team", "Role": "role",
           "Tenure band": "tenure_band"}
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _pole_mean(values: list[str]) -> str:
-    """Mean of the answered items, if at least two are answered (the product's rule for a
-    pole of three or four items)."""
+    """Mean of the answered items, if enough are answered (the product's rule)."""
     answered = " + ".join(f"({v} IS NOT NULL)::INTEGER" for v in values)
     total = " + ".join(f"coalesce({v}, 0)" for v in values)
-    return f"CASE WHEN {answered} >= 2 THEN ({total}) / ({answered}) END"
+    return (f"CASE WHEN {answered} >= {min_answered(len(values))} "
+            f"THEN ({total}) / ({answered}) END")
 
 
 def _statements() -> tuple[str, str]:
